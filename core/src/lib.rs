@@ -1,1 +1,16 @@
+//! `iam-policy`: AWS IAM policy documents — syntax, a policy model with byte spans, checks and
+//! evaluation. Knows IAM, not editors: byte ranges in, byte ranges out.
+
+pub mod analysis;
+pub mod checks;
+pub mod finding;
+pub mod json;
+pub mod model;
+pub mod policy_type;
+pub mod span;
 pub mod syntax;
+
+pub use analysis::{Analysis, Options, analyze, analyze_text};
+pub use finding::{Finding, Severity};
+pub use policy_type::PolicyType;
+pub use span::Span;

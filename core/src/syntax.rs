@@ -1,1 +1,127 @@
+//! The concrete syntax tree: tree-sitter-json, kept between edits so that an edit reparses only
+//! what it touched.
 
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+/// A document's text and its syntax tree, updated in place by edits.
+pub struct SyntaxDocument {
+    text: String,
+    tree: Option<Tree>,
+    parser: Parser,
+}
+
+impl std::fmt::Debug for SyntaxDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyntaxDocument")
+            .field("len", &self.text.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn json_parser() -> Parser {
+    let mut parser = Parser::new();
+    // The grammar is compiled into this crate with a matching ABI; failing here would be a
+    // build defect, and we degrade to "no tree" rather than panic.
+    let _ = parser.set_language(&tree_sitter_json::LANGUAGE.into());
+    parser
+}
+
+/// A one-shot parse, for callers that do not keep the document.
+pub fn parse_tree(text: &str) -> Option<Tree> {
+    json_parser().parse(text, None)
+}
+
+impl SyntaxDocument {
+    pub fn new(text: String) -> Self {
+        let mut parser = json_parser();
+        let tree = parser.parse(&text, None);
+        Self { text, tree, parser }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn tree(&self) -> Option<&Tree> {
+        self.tree.as_ref()
+    }
+
+    /// Replaces `start..old_end` (byte offsets into the current text) with `new_text` and
+    /// reparses incrementally. Offsets are clamped to the text and moved back to character
+    /// boundaries, so a bad range never corrupts the text.
+    pub fn edit(&mut self, start: usize, old_end: usize, new_text: &str) {
+        let start = floor_char_boundary(&self.text, start.min(self.text.len()));
+        let old_end = floor_char_boundary(&self.text, old_end.clamp(start, self.text.len()));
+        let start_position = point_at(&self.text, start);
+        let old_end_position = advance_point(start_position, self.text.get(start..old_end).unwrap_or(""));
+        self.text.replace_range(start..old_end, new_text);
+        let new_end = start + new_text.len();
+        let new_end_position = advance_point(start_position, new_text);
+        if let Some(tree) = self.tree.as_mut() {
+            tree.edit(&InputEdit {
+                start_byte: start,
+                old_end_byte: old_end,
+                new_end_byte: new_end,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
+        self.tree = self.parser.parse(&self.text, self.tree.as_ref());
+    }
+
+    /// Replaces the whole text (a full-sync change) and parses from scratch.
+    pub fn replace(&mut self, text: String) {
+        self.text = text;
+        self.tree = self.parser.parse(&self.text, None);
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Row and byte column of `offset`. Linear in the offset, but it only counts newlines, which is
+/// a few microseconds even for the largest policies.
+fn point_at(text: &str, offset: usize) -> Point {
+    let before = text.get(..offset).unwrap_or(text);
+    advance_point(Point::new(0, 0), before)
+}
+
+fn advance_point(from: Point, inserted: &str) -> Point {
+    match inserted.rfind('\n') {
+        Some(last) => Point::new(
+            from.row + inserted.bytes().filter(|&b| b == b'\n').count(),
+            inserted.len() - last - 1,
+        ),
+        None => Point::new(from.row, from.column + inserted.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incremental_edit_matches_fresh_parse() {
+        let mut doc = SyntaxDocument::new(r#"{"Statement": [{"Effect": "Allow"}]}"#.to_owned());
+        doc.edit(27, 32, "Deny");
+        assert_eq!(doc.text(), r#"{"Statement": [{"Effect": "Deny"}]}"#);
+        let fresh = SyntaxDocument::new(doc.text().to_owned());
+        let sexp = |d: &SyntaxDocument| d.tree().map(|t| t.root_node().to_sexp());
+        assert_eq!(sexp(&doc), sexp(&fresh));
+    }
+
+    #[test]
+    fn out_of_range_edit_is_clamped() {
+        let mut doc = SyntaxDocument::new("{}".to_owned());
+        doc.edit(10, 20, "x");
+        assert_eq!(doc.text(), "{}x");
+        let mut doc = SyntaxDocument::new("\"é\"".to_owned());
+        doc.edit(2, 3, "e");
+        assert_eq!(doc.text(), "\"e\"");
+    }
+}

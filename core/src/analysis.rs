@@ -1,0 +1,165 @@
+//! The one entry point that turns a document into findings: parse, model, policy type, checks.
+
+use crate::checks::{self, Context};
+use crate::finding::Finding;
+use crate::json::{self, JsonDocument};
+use crate::model::Policy;
+use crate::policy_type::{PolicyType, TypeSource};
+
+/// What the caller knows about the document.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The type given by the user (flag, setting, configuration).
+    pub policy_type: Option<PolicyType>,
+    /// The file's path or name, for the naming conventions.
+    pub path: Option<&'a str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    pub policy_type: PolicyType,
+    pub type_source: TypeSource,
+}
+
+/// Parses and checks `text` in one go.
+pub fn analyze_text(text: &str, options: Options<'_>) -> Analysis {
+    let doc = json::parse(text);
+    analyze(text, &doc, options)
+}
+
+/// Checks an already parsed document.
+pub fn analyze(text: &str, doc: &JsonDocument, options: Options<'_>) -> Analysis {
+    let policy = Policy::from_json(doc);
+    let (policy_type, type_source) = resolve_type(&policy, options);
+    let ctx = Context {
+        text,
+        json: doc,
+        policy: &policy,
+        policy_type,
+        type_is_explicit: type_source != TypeSource::Inferred,
+    };
+    Analysis {
+        findings: checks::run_all(&ctx),
+        policy_type,
+        type_source,
+    }
+}
+
+/// The policy type: given, else from the file name, else inferred from the content.
+pub fn resolve_type(policy: &Policy<'_>, options: Options<'_>) -> (PolicyType, TypeSource) {
+    if let Some(given) = options.policy_type {
+        return (given, TypeSource::Given);
+    }
+    if let Some(from_name) = options.path.and_then(policy_type_from_file_name) {
+        return (from_name, TypeSource::FileName);
+    }
+    (PolicyType::infer(policy), TypeSource::Inferred)
+}
+
+/// File-name conventions for policy types: `*.scp.json`, `*.rcp.json`, `*.trust.json`,
+/// `trust-policy.json`, `*.boundary.json`, `*.identity.json`, `*.resource.json`,
+/// `bucket-policy.json`, `key-policy.json`, `*.endpoint.json`.
+pub fn policy_type_from_file_name(path: &str) -> Option<PolicyType> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name.strip_suffix(".json")?;
+    let last = stem.rsplit(['.', '-', '_']).next().unwrap_or(stem);
+    let by_suffix = match last {
+        "scp" => Some(PolicyType::Scp),
+        "rcp" => Some(PolicyType::Rcp),
+        "trust" => Some(PolicyType::Trust),
+        "boundary" => Some(PolicyType::Boundary),
+        "identity" => Some(PolicyType::Identity),
+        "resource" => Some(PolicyType::Resource),
+        "endpoint" => Some(PolicyType::Endpoint),
+        _ => None,
+    };
+    by_suffix.or(match stem {
+        "trust-policy" | "trust_policy" | "assume-role-policy" => Some(PolicyType::Trust),
+        "bucket-policy" | "key-policy" | "queue-policy" | "topic-policy" | "resource-policy" => {
+            Some(PolicyType::Resource)
+        }
+        "permissions-boundary" => Some(PolicyType::Boundary),
+        _ => None,
+    })
+}
+
+/// Whether a file name follows a policy naming convention (`*.policy.json` or one of the
+/// policy-type conventions), so it is a policy whatever its content.
+pub fn is_policy_file_name(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
+    name.ends_with(".policy.json")
+        || name.ends_with("-policy.json")
+        || name.ends_with("_policy.json")
+        || policy_type_from_file_name(path).is_some()
+}
+
+/// Whether a JSON document looks like a policy: its top-level object has a `Statement` key.
+/// Used to skip other JSON (package.json, tsconfig.json) silently when scanning a repository
+/// or when the editor opens a plain `json` document.
+pub fn looks_like_policy(doc: &JsonDocument) -> bool {
+    doc.root
+        .as_ref()
+        .and_then(|r| r.value.as_object())
+        .is_some_and(|o| o.members.iter().any(|m| m.key.value == "Statement"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_name_conventions() {
+        assert_eq!(
+            policy_type_from_file_name("org/deny-regions.scp.json"),
+            Some(PolicyType::Scp)
+        );
+        assert_eq!(
+            policy_type_from_file_name("roles/app/trust-policy.json"),
+            Some(PolicyType::Trust)
+        );
+        assert_eq!(
+            policy_type_from_file_name("bucket-policy.json"),
+            Some(PolicyType::Resource)
+        );
+        assert_eq!(policy_type_from_file_name("package.json"), None);
+        assert!(is_policy_file_name("a/b/read.policy.json"));
+        assert!(!is_policy_file_name("tsconfig.json"));
+    }
+
+    #[test]
+    fn looks_like_policy_needs_statement() {
+        assert!(looks_like_policy(&json::parse(r#"{"Statement": []}"#)));
+        assert!(!looks_like_policy(&json::parse(r#"{"name": "pkg"}"#)));
+    }
+
+    #[test]
+    fn given_type_wins() {
+        let text =
+            r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let a = analyze_text(
+            text,
+            Options {
+                policy_type: Some(PolicyType::Scp),
+                path: Some("x.trust.json"),
+            },
+        );
+        assert_eq!((a.policy_type, a.type_source), (PolicyType::Scp, TypeSource::Given));
+        let a = analyze_text(
+            text,
+            Options {
+                policy_type: None,
+                path: Some("x.trust.json"),
+            },
+        );
+        assert_eq!(
+            (a.policy_type, a.type_source),
+            (PolicyType::Trust, TypeSource::FileName)
+        );
+        let a = analyze_text(text, Options::default());
+        assert_eq!(
+            (a.policy_type, a.type_source),
+            (PolicyType::Resource, TypeSource::Inferred)
+        );
+    }
+}

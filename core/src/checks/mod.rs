@@ -1,0 +1,131 @@
+//! The checks. One file per check (or per family of codes that share their logic); each file
+//! declares its codes with their documentation and a `run` function, and registers in [`RULES`].
+//!
+//! Codes are Access Analyzer's where it has an equivalent, so users recognise them.
+
+use crate::finding::{Finding, Severity};
+use crate::json::JsonDocument;
+use crate::model::Policy;
+use crate::policy_type::PolicyType;
+use crate::span::Span;
+
+mod duplicate_json_keys;
+mod effect;
+mod json_syntax;
+mod missing_statement;
+
+/// A check code with its documentation. `doc` is markdown with the headings
+/// "What it does", "Why is this bad", "Example" and "Use instead"; it feeds `explain`, the docs
+/// pages and hovers.
+#[derive(Debug)]
+pub struct Check {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line, shown in lists.
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+/// The codes a file reports and the function that reports them.
+pub struct Rule {
+    pub checks: &'static [&'static Check],
+    pub run: fn(&Context<'_>, &mut Sink),
+}
+
+/// Every rule, in the order findings are produced.
+pub static RULES: &[Rule] = &[
+    json_syntax::RULE,
+    duplicate_json_keys::RULE,
+    missing_statement::RULE,
+    effect::RULE,
+];
+
+/// Every check code, for `explain`, documentation and configuration validation.
+pub fn all_checks() -> impl Iterator<Item = &'static Check> {
+    RULES.iter().flat_map(|r| r.checks.iter().copied())
+}
+
+/// Looks up a check by code (case-insensitive).
+pub fn check(code: &str) -> Option<&'static Check> {
+    all_checks().find(|c| c.code.eq_ignore_ascii_case(code))
+}
+
+/// What a check sees.
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub json: &'a JsonDocument,
+    pub policy: &'a Policy<'a>,
+    pub policy_type: PolicyType,
+    /// Whether the type was given by the user (or a file-name convention) rather than inferred;
+    /// type-specific errors are only raised when the type is certain.
+    pub type_is_explicit: bool,
+}
+
+/// Collects findings.
+#[derive(Default)]
+pub struct Sink {
+    findings: Vec<Finding>,
+}
+
+impl Sink {
+    /// Reports `check` at `span` and returns the finding to attach fixes or related spans to.
+    pub fn report(&mut self, check: &Check, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.findings.push_mut(Finding {
+            code: check.code,
+            severity: check.severity,
+            span,
+            message: message.into(),
+            related: Vec::new(),
+            fixes: Vec::new(),
+            tags: Vec::new(),
+        })
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+}
+
+/// Runs every rule and returns the findings sorted by position.
+pub fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut sink = Sink::default();
+    for rule in RULES {
+        (rule.run)(ctx, &mut sink);
+    }
+    let mut findings = sink.into_findings();
+    findings.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    findings
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::json;
+
+    /// Runs all checks on `text` as a policy of `policy_type` and returns the findings of `code`
+    /// as (code, source text of the span) pairs.
+    pub fn findings_of(text: &str, policy_type: PolicyType, code: &str) -> Vec<(String, String)> {
+        let doc = json::parse(text);
+        let policy = Policy::from_json(&doc);
+        let ctx = Context {
+            text,
+            json: &doc,
+            policy: &policy,
+            policy_type,
+            type_is_explicit: true,
+        };
+        run_all(&ctx)
+            .into_iter()
+            .filter(|f| f.code == code)
+            .map(|f| (f.message, text.get(f.span.range()).unwrap_or("<bad span>").to_owned()))
+            .collect()
+    }
+
+    /// The source texts of the spans of `code` findings.
+    pub fn spans_of(text: &str, policy_type: PolicyType, code: &str) -> Vec<String> {
+        findings_of(text, policy_type, code)
+            .into_iter()
+            .map(|(_, span)| span)
+            .collect()
+    }
+}
