@@ -9,6 +9,7 @@ pub mod model;
 pub mod policy_type;
 pub mod span;
 pub mod syntax;
+pub mod variables;
 
 pub use analysis::{Analysis, Options, analyze, analyze_text};
 pub use finding::{Finding, Severity};
