@@ -1,1 +1,47 @@
-fn main() {}
+//! `iam-policy-ls`: with no subcommand (or `--stdio`) it serves the Language Server Protocol on
+//! stdin/stdout; the subcommands are the command-line interface.
+
+mod cli;
+mod position;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "iam-policy-ls", version, about = "Language server and checker for AWS IAM policies")]
+struct Cli {
+    /// Serve LSP over stdin/stdout (the default when no subcommand is given).
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policy files and report findings.
+    Check(cli::check::CheckArgs),
+    /// Explain a check code, or list all codes.
+    Explain(cli::explain::ExplainArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Usage errors exit 2; --help and --version exit 0.
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Some(Command::Check(args)) => cli::check::run(&args),
+        Some(Command::Explain(args)) => cli::explain::run(&args),
+        None => {
+            let _ = cli.stdio;
+            eprintln!("iam-policy-ls: the language server is not built yet; use a subcommand (see --help)");
+            2
+        }
+    };
+    ExitCode::from(code)
+}
