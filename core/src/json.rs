@@ -547,7 +547,9 @@ impl<'t> Builder<'t> {
             .take(24)
             .collect();
         let after = self.text.get(span.end..).unwrap_or("").trim_start();
-        let message = if snippet.starts_with(',') && (after.starts_with('}') || after.starts_with(']')) {
+        let message = if snippet.starts_with('\u{feff}') {
+            "byte order mark (BOM) is not allowed: save the file as UTF-8 without BOM".to_owned()
+        } else if snippet.starts_with(',') && (after.starts_with('}') || after.starts_with(']')) {
             "trailing comma is not allowed in JSON; remove it".to_owned()
         } else if node.child_count() == 0 {
             format!("unexpected `{snippet}`")

@@ -1,14 +1,17 @@
 //! `iam-policy-ls`: with no subcommand (or `--stdio`) it serves the Language Server Protocol on
 //! stdin/stdout; the subcommands are the command-line interface.
 
-mod cli;
-mod position;
+use iam_policy_ls::cli;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "iam-policy-ls", version, about = "Language server and checker for AWS IAM policies")]
+#[command(
+    name = "iam-policy-ls",
+    version,
+    about = "Language server and checker for AWS IAM policies"
+)]
 struct Cli {
     /// Serve LSP over stdin/stdout (the default when no subcommand is given).
     #[arg(long)]

@@ -51,7 +51,10 @@ pub fn position(rope: &Rope, byte: usize, encoding: Encoding) -> Position {
         Encoding::Utf16 => rope.char_to_utf16_cu(char_idx) - rope.char_to_utf16_cu(line_char),
         Encoding::Utf32 => char_idx - line_char,
     };
-    Position { line: to_u32(line), character: to_u32(character) }
+    Position {
+        line: to_u32(line),
+        character: to_u32(character),
+    }
 }
 
 /// Converts a position to a byte offset. A line past the end maps to the end of the text; a
@@ -136,7 +139,16 @@ mod tests {
 
     fn text_strategy() -> impl Strategy<Value = String> {
         proptest::collection::vec(
-            prop_oneof![Just("a"), Just("é"), Just("😀"), Just("中"), Just("\r\n"), Just("\n"), Just("\r"), Just("e\u{301}")],
+            prop_oneof![
+                Just("a"),
+                Just("é"),
+                Just("😀"),
+                Just("中"),
+                Just("\r\n"),
+                Just("\n"),
+                Just("\r"),
+                Just("e\u{301}")
+            ],
             0..40,
         )
         .prop_map(|parts| parts.concat())

@@ -1,0 +1,6 @@
+//! The command-line interface: each subcommand in its own module.
+
+pub mod check;
+pub mod explain;
+pub mod inputs;
+pub mod report;

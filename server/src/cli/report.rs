@@ -1,0 +1,284 @@
+//! Renders the findings of `check` as rustc-style snippets, as the JSON contract, or as SARIF.
+
+use crate::position::{self, Encoding};
+use annotate_snippets::{Level, Renderer, Snippet};
+use iam_policy::policy_type::TypeSource;
+use iam_policy::{Finding, PolicyType, Severity, checks};
+use ropey::Rope;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// Where each check's documentation lives; anchors are the lower-case codes.
+pub const DOCS_URL: &str = "https://github.com/iam-policy-ls/iam-policy-ls/blob/main/docs/checks.md";
+
+pub fn docs_url(code: &str) -> String {
+    format!("{DOCS_URL}#{}", code.to_ascii_lowercase())
+}
+
+/// The result of checking one input.
+pub struct FileReport {
+    pub path: String,
+    pub outcome: Outcome,
+}
+
+pub enum Outcome {
+    Checked {
+        text: String,
+        findings: Vec<Finding>,
+        policy_type: PolicyType,
+        type_source: TypeSource,
+    },
+    /// Not a policy (found while scanning a directory): skipped silently.
+    Skipped,
+    /// Could not be read; the message says why.
+    Unreadable(String),
+}
+
+fn level(severity: Severity) -> Level {
+    match severity {
+        Severity::Error => Level::Error,
+        Severity::SecurityWarning | Severity::Warning => Level::Warning,
+        Severity::Suggestion => Level::Help,
+    }
+}
+
+/// rustc-style output with the span underlined, then a one-line summary.
+pub fn human(reports: &[FileReport], color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    let (mut errors, mut warnings, mut hints, mut files) = (0, 0, 0, 0);
+    for report in reports {
+        match &report.outcome {
+            Outcome::Checked { text, findings, .. } => {
+                files += 1;
+                for f in findings {
+                    match f.severity {
+                        Severity::Error => errors += 1,
+                        Severity::SecurityWarning | Severity::Warning => warnings += 1,
+                        Severity::Suggestion => hints += 1,
+                    }
+                    let excerpt = Excerpt::around(text, f.span.start, f.span.end);
+                    let label = match f.severity {
+                        Severity::SecurityWarning => "security warning",
+                        _ => "",
+                    };
+                    let message = level(f.severity).title(&f.message).id(f.code).snippet(
+                        Snippet::source(excerpt.text)
+                            .line_start(excerpt.first_line)
+                            .origin(&report.path)
+                            .fold(true)
+                            .annotation(
+                                level(f.severity)
+                                    .span(excerpt.local(f.span.start)..excerpt.local(f.span.end))
+                                    .label(label),
+                            ),
+                    );
+                    let _ = writeln!(out, "{}\n", renderer.render(message));
+                }
+            }
+            Outcome::Unreadable(why) => {
+                let message = Level::Error
+                    .title(why)
+                    .id("UNREADABLE_FILE")
+                    .footer(Level::Note.title(&report.path));
+                let _ = writeln!(out, "{}\n", renderer.render(message));
+            }
+            Outcome::Skipped => {}
+        }
+    }
+    let _ = writeln!(
+        out,
+        "checked {files} {}: {errors} {}, {warnings} {}, {hints} {}",
+        plural(files, "policy", "policies"),
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+        plural(hints, "suggestion", "suggestions"),
+    );
+    out
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// The lines around a span, so rendering a finding costs the size of its lines, not the file's.
+struct Excerpt<'t> {
+    text: &'t str,
+    /// Byte offset of `text` in the file.
+    start: usize,
+    /// 1-based number of the first line.
+    first_line: usize,
+}
+
+impl<'t> Excerpt<'t> {
+    fn around(file: &'t str, start: usize, end: usize) -> Excerpt<'t> {
+        let start = start.min(file.len());
+        let end = end.clamp(start, file.len());
+        let line_start = file.get(..start).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1);
+        let line_end = file
+            .get(end..)
+            .and_then(|s| s.find('\n'))
+            .map_or(file.len(), |i| end + i);
+        let first_line = 1 + file
+            .get(..line_start)
+            .map_or(0, |s| s.bytes().filter(|&b| b == b'\n').count());
+        Excerpt {
+            text: file.get(line_start..line_end).unwrap_or(""),
+            start: line_start,
+            first_line,
+        }
+    }
+
+    fn local(&self, offset: usize) -> usize {
+        offset.saturating_sub(self.start).min(self.text.len())
+    }
+}
+
+fn lsp_range(rope: &Rope, f: &Finding) -> Value {
+    let start = position::position(rope, f.span.start, Encoding::Utf16);
+    let end = position::position(rope, f.span.end, Encoding::Utf16);
+    json!({
+        "start": {"line": start.line, "character": start.character},
+        "end": {"line": end.line, "character": end.character},
+    })
+}
+
+/// The JSON contract: one array of findings. Later versions only add fields.
+pub fn json(reports: &[FileReport]) -> Value {
+    let mut all = Vec::new();
+    for report in reports {
+        match &report.outcome {
+            Outcome::Checked {
+                text,
+                findings,
+                policy_type,
+                type_source,
+            } => {
+                let rope = Rope::from_str(text);
+                for f in findings {
+                    all.push(json!({
+                        "path": report.path,
+                        "code": f.code,
+                        "severity": f.severity.level(),
+                        "findingType": f.severity.as_str(),
+                        "message": f.message,
+                        "range": lsp_range(&rope, f),
+                        "byteRange": [f.span.start, f.span.end],
+                        "policyType": policy_type.as_str(),
+                        "policyTypeSource": type_source_name(*type_source),
+                        "docs": docs_url(f.code),
+                    }));
+                }
+            }
+            Outcome::Unreadable(why) => all.push(json!({
+                "path": report.path,
+                "code": "UNREADABLE_FILE",
+                "severity": "error",
+                "findingType": "error",
+                "message": why,
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "byteRange": [0, 0],
+            })),
+            Outcome::Skipped => {}
+        }
+    }
+    Value::Array(all)
+}
+
+pub fn type_source_name(source: TypeSource) -> &'static str {
+    match source {
+        TypeSource::Given => "given",
+        TypeSource::FileName => "file name",
+        TypeSource::Inferred => "inferred from content",
+    }
+}
+
+/// SARIF 2.1.0 as GitHub code scanning accepts it.
+pub fn sarif(reports: &[FileReport]) -> Value {
+    let rules: Vec<Value> = checks::all_checks()
+        .map(|c| {
+            json!({
+                "id": c.code,
+                "name": c.code,
+                "shortDescription": {"text": c.summary},
+                "fullDescription": {"text": c.summary},
+                "helpUri": docs_url(c.code),
+                "help": {"text": c.doc, "markdown": c.doc},
+                "defaultConfiguration": {"level": sarif_level(c.severity)},
+                "properties": {"tags": ["iam", "security"]},
+            })
+        })
+        .collect();
+    let rule_index = |code: &str| checks::all_checks().position(|c| c.code == code);
+    let mut results = Vec::new();
+    for report in reports {
+        let uri = sarif_uri(&report.path);
+        match &report.outcome {
+            Outcome::Checked { text, findings, .. } => {
+                let rope = Rope::from_str(text);
+                for f in findings {
+                    let start = position::position(&rope, f.span.start, Encoding::Utf16);
+                    let end = position::position(&rope, f.span.end, Encoding::Utf16);
+                    let mut result = json!({
+                        "ruleId": f.code,
+                        "level": sarif_level(f.severity),
+                        "message": {"text": f.message},
+                        "locations": [{"physicalLocation": {
+                            "artifactLocation": {"uri": uri},
+                            "region": {
+                                "startLine": start.line + 1,
+                                "startColumn": start.character + 1,
+                                "endLine": end.line + 1,
+                                "endColumn": end.character + 1,
+                                "byteOffset": f.span.start,
+                                "byteLength": f.span.len(),
+                            },
+                        }}],
+                    });
+                    if let (Some(i), Some(obj)) = (rule_index(f.code), result.as_object_mut()) {
+                        obj.insert("ruleIndex".into(), json!(i));
+                    }
+                    results.push(result);
+                }
+            }
+            Outcome::Unreadable(why) => results.push(json!({
+                "ruleId": "UNREADABLE_FILE",
+                "level": "error",
+                "message": {"text": why},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
+            })),
+            Outcome::Skipped => {}
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "iam-policy-ls",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/iam-policy-ls/iam-policy-ls",
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }],
+    })
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::SecurityWarning | Severity::Warning => "warning",
+        Severity::Suggestion => "note",
+    }
+}
+
+/// A relative URI with forward slashes, as code scanning expects.
+fn sarif_uri(path: &str) -> String {
+    if path == "-" {
+        return "stdin".into();
+    }
+    let p = path.replace('\\', "/");
+    p.strip_prefix("./").unwrap_or(&p).to_owned()
+}
