@@ -245,8 +245,11 @@ fn intersects(a: &[Tok], b: &[Tok]) -> bool {
 /// Could the policy ARN `arn` (which may contain `*` / `?` wildcards) name a resource described
 /// by the reference template (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)?
 ///
-/// Matching is case-sensitive, as IAM matches resource ARNs. See [`template_tokens`] for what
-/// a placeholder may stand for. A bare `*` matches every template.
+/// Matching is case-sensitive, as IAM matches resource ARNs. A `${Name}` placeholder stands for
+/// one or more characters: without `:` in the partition, service, region and account fields,
+/// anything in the resource part except `${BucketName}`, which excludes `/` (so
+/// `arn:aws:s3:::b/*` is an object ARN, never a bucket ARN). `*` and `?` in `arn` may stand for
+/// anything, `:` and `/` included. A bare `*` matches every template.
 pub fn arn_matches_template(arn: &str, template: &str) -> bool {
     if arn == "*" {
         return true;

@@ -46,7 +46,7 @@ static EMBEDDED: &[u8] = include_bytes!("../../data/catalog.bin");
 /// Services people most often mean when they put a known action name under the wrong prefix
 /// (`s3:CreateTable`): used only to choose among several services that all have that action,
 /// earlier entries first. A judgement call, kept short on purpose.
-const CORE_SERVICES: &[&str] = &[
+pub const CORE_SERVICES: &[&str] = &[
     "iam",
     "sts",
     "s3",
@@ -210,6 +210,7 @@ impl Catalog {
                 None => ("", "", false),
             }
         };
+        let any_action = act_pat.bytes().all(|b| b == b'*') && !act_pat.is_empty();
         self.data
             .services
             .iter()
@@ -217,7 +218,7 @@ impl Catalog {
             .flat_map(move |s| {
                 s.actions
                     .iter()
-                    .filter(move |a| wildcard_match(act_pat, a.name, true))
+                    .filter(move |a| any_action || wildcard_match(act_pat, a.name, true))
                     .map(move |a| Action {
                         service: s,
                         data: a,
