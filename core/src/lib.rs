@@ -2,6 +2,7 @@
 //! evaluation. Knows IAM, not editors: byte ranges in, byte ranges out.
 
 pub mod analysis;
+pub mod catalog;
 pub mod checks;
 pub mod finding;
 pub mod json;

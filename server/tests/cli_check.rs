@@ -43,7 +43,10 @@ fn json_findings(args: &[&str], stdin: Option<&[u8]>) -> (i32, Vec<Value>) {
     let out = run(args, stdin);
     let parsed: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    (out.status.code().unwrap_or(-1), parsed.as_array().cloned().unwrap_or_default())
+    (
+        out.status.code().unwrap_or(-1),
+        parsed.as_array().cloned().unwrap_or_default(),
+    )
 }
 
 fn codes(findings: &[Value]) -> Vec<&str> {
@@ -55,7 +58,10 @@ fn json_output_follows_the_contract_with_utf16_positions() {
     let path = fixture("broken.json");
     let (code, findings) = json_findings(&["check", "--format", "json", path.to_str().unwrap()], None);
     assert_eq!(code, 1, "an error-severity finding exits 1");
-    let invalid_effect = findings.iter().find(|f| f["code"] == "INVALID_EFFECT").expect("INVALID_EFFECT reported");
+    let invalid_effect = findings
+        .iter()
+        .find(|f| f["code"] == "INVALID_EFFECT")
+        .expect("INVALID_EFFECT reported");
     assert_eq!(invalid_effect["severity"], "error");
     assert_eq!(invalid_effect["path"], path.to_str().unwrap());
     // Line 5 (0-based), `"allow"` starts after 6 spaces + `"Effect": ` = 16 UTF-16 units.
@@ -66,7 +72,10 @@ fn json_output_follows_the_contract_with_utf16_positions() {
     let start = invalid_effect["byteRange"][0].as_u64().unwrap() as usize;
     let end = invalid_effect["byteRange"][1].as_u64().unwrap() as usize;
     assert_eq!(&text[start..end], "\"allow\"");
-    let trailing = findings.iter().find(|f| f["code"] == "JSON_SYNTAX_ERROR").expect("trailing comma reported");
+    let trailing = findings
+        .iter()
+        .find(|f| f["code"] == "JSON_SYNTAX_ERROR")
+        .expect("trailing comma reported");
     assert!(trailing["message"].as_str().unwrap().contains("trailing comma"));
 }
 
@@ -74,7 +83,10 @@ fn json_output_follows_the_contract_with_utf16_positions() {
 fn emoji_counts_as_two_utf16_units() {
     let text = "{\"Statement\": [{\"Sid\": \"😀\", \"Effect\": \"deny\"}]}";
     let (_, findings) = json_findings(&["check", "--format", "json", "-"], Some(text.as_bytes()));
-    let f = findings.iter().find(|f| f["code"] == "INVALID_EFFECT").expect("INVALID_EFFECT");
+    let f = findings
+        .iter()
+        .find(|f| f["code"] == "INVALID_EFFECT")
+        .expect("INVALID_EFFECT");
     // Byte offset 41 (the emoji is 4 bytes) but UTF-16 character 39 (it is 2 units).
     assert_eq!(f["byteRange"][0], 41);
     assert_eq!(f["range"]["start"]["character"], 39);
@@ -93,7 +105,10 @@ fn directory_scan_skips_other_json_and_vendored_dirs() {
     let dir = fixture("repo");
     let (code, findings) = json_findings(&["check", "--format", "json", dir.to_str().unwrap()], None);
     let paths: Vec<&str> = findings.iter().filter_map(|f| f["path"].as_str()).collect();
-    assert!(paths.iter().all(|p| p.ends_with("empty.policy.json")), "only the named policy reports: {paths:?}");
+    assert!(
+        paths.iter().all(|p| p.ends_with("empty.policy.json")),
+        "only the named policy reports: {paths:?}"
+    );
     assert_eq!(codes(&findings), ["MISSING_STATEMENT"]);
     assert_eq!(code, 1);
 }
@@ -114,22 +129,45 @@ fn unreadable_and_non_utf8_files_are_reported_and_others_still_checked() {
     let missing = dir.join("missing.json");
     let broken = fixture("broken.json");
     let out = run(
-        &["check", "--format", "json", latin1.to_str().unwrap(), missing.to_str().unwrap(), broken.to_str().unwrap()],
+        &[
+            "check",
+            "--format",
+            "json",
+            latin1.to_str().unwrap(),
+            missing.to_str().unwrap(),
+            broken.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(2), "I/O problems exit 2");
-    let findings: Vec<Value> = serde_json::from_slice::<Value>(&out.stdout).unwrap().as_array().cloned().unwrap();
-    assert!(codes(&findings).contains(&"INVALID_EFFECT"), "the readable file is still checked");
+    let findings: Vec<Value> = serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .cloned()
+        .unwrap();
+    assert!(
+        codes(&findings).contains(&"INVALID_EFFECT"),
+        "the readable file is still checked"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("not valid UTF-8 (invalid byte at offset 27)"), "{stderr}");
+    assert!(
+        stderr.contains("not valid UTF-8 (invalid byte at offset 27)"),
+        "{stderr}"
+    );
     assert!(stderr.contains("missing.json: cannot read file"), "{stderr}");
 }
 
 #[test]
 fn usage_errors_exit_two() {
     assert_eq!(run(&["check"], None).status.code(), Some(2));
-    assert_eq!(run(&["check", "--policy-type", "bogus", "x.json"], None).status.code(), Some(2));
-    assert_eq!(run(&["check", "--format", "xml", "x.json"], None).status.code(), Some(2));
+    assert_eq!(
+        run(&["check", "--policy-type", "bogus", "x.json"], None).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["check", "--format", "xml", "x.json"], None).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -148,7 +186,10 @@ fn sarif_output_is_sarif_2_1_0() {
         assert_eq!(rules[index]["id"], result["ruleId"], "ruleIndex points at the rule");
         let region = &result["locations"][0]["physicalLocation"]["region"];
         assert!(region["startLine"].as_u64().unwrap() >= 1, "SARIF lines are 1-based");
-        assert!(region["startColumn"].as_u64().unwrap() >= 1, "SARIF columns are 1-based");
+        assert!(
+            region["startColumn"].as_u64().unwrap() >= 1,
+            "SARIF columns are 1-based"
+        );
     }
 }
 
@@ -195,7 +236,10 @@ fn hundred_thousand_nested_arrays() {
     let depth = 100_000;
     let text = format!("{{\"Statement\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
     let (code, findings) = check_stdin(text.as_bytes());
-    assert!(codes(&findings).iter().all(|c| *c != "JSON_SYNTAX_ERROR"), "deep but valid JSON");
+    assert!(
+        codes(&findings).iter().all(|c| *c != "JSON_SYNTAX_ERROR"),
+        "deep but valid JSON"
+    );
     assert!(code == 0 || code == 1);
     let unclosed = "[".repeat(depth);
     let (code, findings) = check_stdin(unclosed.as_bytes());
@@ -208,7 +252,10 @@ fn ten_megabyte_policy() {
     let statement =
         r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::bucket/*"}"#;
     let count = 10_000_000 / statement.len() + 1;
-    let text = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}", vec![statement; count].join(","));
+    let text = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}",
+        vec![statement; count].join(",")
+    );
     assert!(text.len() > 10_000_000);
     let (code, findings) = check_stdin(text.as_bytes());
     assert!(codes(&findings).iter().all(|c| *c != "JSON_SYNTAX_ERROR"));
@@ -230,7 +277,10 @@ fn one_megabyte_string() {
 fn lone_surrogates_and_nul_bytes() {
     let (code, findings) = check_stdin(br#"{"Statement": [{"Sid": "\ud800x", "Effect": "Allow"}]}"#);
     assert_eq!(code, 1);
-    let f = findings.iter().find(|f| f["code"] == "JSON_SYNTAX_ERROR").expect("lone surrogate reported");
+    let f = findings
+        .iter()
+        .find(|f| f["code"] == "JSON_SYNTAX_ERROR")
+        .expect("lone surrogate reported");
     assert!(f["message"].as_str().unwrap().contains("lone surrogate"));
     let (code, findings) = check_stdin(b"{\"Statement\": [{\"Sid\": \"a\0b\", \"Effect\": \"Allow\"}]}\0");
     assert_eq!(code, 1);
