@@ -1,5 +1,5 @@
 //! Behaviour of the embedded IAM catalog.
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::path::Path;
 

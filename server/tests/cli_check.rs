@@ -1,4 +1,11 @@
 //! End-to-end tests of `iam-policy-ls check`, driving the built binary as a CI job would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure is a test failure"
+)]
 
 use serde_json::Value;
 use std::io::Write;
