@@ -9,10 +9,18 @@ use crate::model::Policy;
 use crate::policy_type::PolicyType;
 use crate::span::Span;
 
+mod common;
+mod data_type;
 mod duplicate_json_keys;
 mod effect;
+mod element_combination;
+#[cfg(test)]
+mod fix_support;
+mod invalid_policy_element;
 mod json_syntax;
+mod missing_elements;
 mod missing_statement;
+mod version;
 
 /// A check code with its documentation. `doc` is markdown with the headings
 /// "What it does", "Why is this bad", "Example" and "Use instead"; it feeds `explain`, the docs
@@ -37,7 +45,12 @@ pub static RULES: &[Rule] = &[
     json_syntax::RULE,
     duplicate_json_keys::RULE,
     missing_statement::RULE,
+    version::RULE,
+    invalid_policy_element::RULE,
+    data_type::RULE,
     effect::RULE,
+    missing_elements::RULE,
+    element_combination::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
