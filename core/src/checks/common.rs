@@ -79,6 +79,26 @@ fn levenshtein(a: &str, b: &str) -> usize {
     previous.last().copied().unwrap_or(0)
 }
 
+/// The span to delete to remove `member` from its object, with the comma that separates it
+/// from the next member (and the space up to that member) or, for the last member, the comma
+/// before it.
+pub(super) fn removal_span(text: &str, member: &Member) -> Span {
+    let span = member.span();
+    let after = text.get(span.end..).unwrap_or("");
+    let trimmed = after.trim_start();
+    if let Some(rest) = trimmed.strip_prefix(',') {
+        let next = rest.len() - rest.trim_start().len();
+        let end = span.end + (after.len() - trimmed.len()) + 1 + next;
+        return Span::new(span.start, end);
+    }
+    let before = text.get(..span.start).unwrap_or("");
+    let trimmed = before.trim_end();
+    if trimmed.ends_with(',') {
+        return Span::new(trimmed.len() - 1, span.end);
+    }
+    span
+}
+
 /// A fix that makes the policy's `Version` "2012-10-17": replaces the existing value, or inserts
 /// `"Version": "2012-10-17",` as the first member of the top-level object in the document's own
 /// layout (on its own line with the indentation of the first member when the object is spread

@@ -20,6 +20,7 @@ mod invalid_policy_element;
 mod json_syntax;
 mod missing_elements;
 mod missing_statement;
+mod sid;
 mod version;
 
 /// A check code with its documentation. `doc` is markdown with the headings
@@ -51,6 +52,7 @@ pub static RULES: &[Rule] = &[
     effect::RULE,
     missing_elements::RULE,
     element_combination::RULE,
+    sid::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
