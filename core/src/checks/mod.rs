@@ -10,16 +10,19 @@ use crate::policy_type::PolicyType;
 use crate::span::Span;
 
 mod common;
+mod condition_key_case;
 mod data_type;
 mod duplicate_json_keys;
 mod effect;
 mod element_combination;
+mod empty_values;
 #[cfg(test)]
 mod fix_support;
 mod invalid_policy_element;
 mod json_syntax;
 mod missing_elements;
 mod missing_statement;
+mod policy_variables;
 mod sid;
 mod version;
 
@@ -53,6 +56,9 @@ pub static RULES: &[Rule] = &[
     missing_elements::RULE,
     element_combination::RULE,
     sid::RULE,
+    empty_values::RULE,
+    condition_key_case::RULE,
+    policy_variables::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
