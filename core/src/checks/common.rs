@@ -7,14 +7,19 @@ use crate::json::{Member, Object};
 use crate::model::CURRENT_VERSION;
 use crate::span::Span;
 
-/// Whether the user is visibly still typing `object`: its `}` is missing, a key's closing quote
-/// is missing, or a key has no value yet.
+/// Whether the user is visibly still typing `object` (whose value spans `span`): its `}` is
+/// missing, a key's closing quote is missing, a key has no value yet, or a comma after the last
+/// member waits for the next one.
 ///
 /// "Something is missing" checks wait until the object is complete, so an editor user typing a
 /// new statement is not flooded with findings about elements they have not reached yet. Nothing
 /// is lost on a finished file: these states are JSON syntax errors and reported as such.
-pub(super) fn is_incomplete(object: &Object) -> bool {
-    !object.closed || object.members.iter().any(|m| !m.key.terminated || m.value.is_none())
+pub(super) fn is_incomplete(text: &str, object: &Object, span: Span) -> bool {
+    if !object.closed || object.members.iter().any(|m| !m.key.terminated || m.value.is_none()) {
+        return true;
+    }
+    let after_last = object.members.last().map_or(span.start, |m| m.span().end);
+    text.get(after_last..span.end).is_some_and(|tail| tail.contains(','))
 }
 
 /// Whether a member is complete enough to judge its key: the key is terminated and has a value.

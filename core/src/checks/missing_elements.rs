@@ -65,7 +65,7 @@ pub const RULE: Rule = Rule {
 
 fn run(ctx: &Context<'_>, out: &mut Sink) {
     for statement in &ctx.policy.statements {
-        if is_incomplete(statement.object) {
+        if is_incomplete(ctx.text, statement.object, statement.span) {
             continue;
         }
         if !has_or_misspells(statement, &["Action", "NotAction"]) {
@@ -149,6 +149,7 @@ mod tests {
             r#"{"Statement": [{"Effect": "Allow", "#,
             r#"{"Statement": [{"Effect": "Allow", "Act"}]}"#,
             r#"{"Statement": [{"Effect": "Allow", "Action": }]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", }]}"#,
         ] {
             assert!(spans_of(text, Identity, "MISSING_ACTION").is_empty(), "{text}");
             assert!(spans_of(text, Identity, "MISSING_RESOURCE").is_empty(), "{text}");

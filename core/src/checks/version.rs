@@ -1,4 +1,4 @@
-use super::common::set_version_fix;
+use super::common::{is_incomplete, set_version_fix};
 use super::{Check, Context, Rule, Sink};
 use crate::finding::{Fix, Severity};
 use crate::model::{CURRENT_VERSION, VERSIONS};
@@ -67,7 +67,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
             .members
             .iter()
             .any(|m| m.key.value != "Version" && m.key.value.eq_ignore_ascii_case("version"));
-        if object.closed && !misspelled {
+        if !is_incomplete(ctx.text, object, ctx.policy.root_span) && !misspelled {
             let start = ctx.policy.root_span.start;
             let finding = out.report(
                 &MISSING_VERSION,
@@ -136,6 +136,8 @@ mod tests {
     #[test]
     fn missing_version_waits_for_the_closing_brace_and_misspellings() {
         assert!(spans_of(r#"{"Statement": ["#, Identity, "MISSING_VERSION").is_empty());
+        assert!(spans_of(r#"{"Versio"}"#, Identity, "MISSING_VERSION").is_empty());
+        assert!(spans_of(r#"{"Statement": [], }"#, Identity, "MISSING_VERSION").is_empty());
         assert!(
             spans_of(
                 r#"{"version": "2012-10-17", "Statement": []}"#,
