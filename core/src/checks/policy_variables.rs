@@ -2,7 +2,7 @@ use super::common::set_version_fix;
 use super::{Check, Context, Rule, Sink};
 use crate::finding::{Fix, Severity};
 use crate::json::JsonString;
-use crate::model::{CURRENT_VERSION, Principal, Statement};
+use crate::model::{CURRENT_VERSION, Effect, Principal, Statement};
 use crate::span::Span;
 use crate::variables::{self, Piece, Problem};
 
@@ -173,8 +173,17 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
         report_in_element(ctx, id, "\"Id\"", out);
     }
     for statement in &ctx.policy.statements {
+        let consequence = match statement.effect() {
+            Some(Effect::Deny) => "so this Deny does not apply to the requests it was written for",
+            _ => "a classic cause of Access Denied",
+        };
         for s in substituted_strings(statement) {
-            check_substituted(ctx, s, unsupported_version.as_deref(), out);
+            check_substituted(
+                ctx,
+                s,
+                unsupported_version.as_deref().map(|why| (why, consequence)),
+                out,
+            );
         }
         for (s, element) in literal_strings(statement) {
             report_in_element(ctx, s, &element, out);
@@ -257,22 +266,26 @@ fn literal_strings<'a>(statement: &Statement<'a>) -> Vec<(&'a JsonString, String
     strings
 }
 
-fn check_substituted(ctx: &Context<'_>, s: &JsonString, unsupported_version: Option<&str>, out: &mut Sink) {
+/// `unsupported_version` is why variables are not substituted and what that does to this
+/// statement, or `None` when they are.
+fn check_substituted(ctx: &Context<'_>, s: &JsonString, unsupported_version: Option<(&str, &str)>, out: &mut Sink) {
     if !s.terminated || !variables::has_variables(&s.value) {
         return;
     }
     for piece in variables::scan(&s.value) {
         match piece {
             Piece::Variable { range, .. } => {
-                let Some(why) = unsupported_version else { continue };
+                let Some((why, consequence)) = unsupported_version else {
+                    continue;
+                };
                 let span = s.source_span(ctx.text, range.clone());
                 let variable = s.value.get(range).unwrap_or("${...}");
                 let finding = out.report(
                     &VARIABLE_UNSUPPORTED_IN_VERSION,
                     span,
                     format!(
-                        "policy variable {variable} is not substituted because {why}: it is matched literally, a \
-                         classic cause of Access Denied; set \"Version\": \"{CURRENT_VERSION}\""
+                        "policy variable {variable} is not substituted because {why}: it is matched literally, \
+                         {consequence}; set \"Version\": \"{CURRENT_VERSION}\""
                     ),
                 );
                 finding.fixes.extend(set_version_fix(ctx));
@@ -408,6 +421,12 @@ mod tests {
         assert_eq!(
             apply_fix(&old, Identity, "VARIABLE_UNSUPPORTED_IN_VERSION"),
             Some(policy(r#""Version": "2012-10-17", "#, body))
+        );
+        let deny = format!(r#"{{"Statement": [{{"Effect": "Deny", {body}}}]}}"#);
+        let found = findings_of(&deny, Identity, "VARIABLE_UNSUPPORTED_IN_VERSION");
+        assert!(
+            found.iter().all(|(m, _)| m.contains("this Deny does not apply")),
+            "{found:?}"
         );
         let current = policy(r#""Version": "2012-10-17", "#, body);
         assert!(spans_of(&current, Identity, "VARIABLE_UNSUPPORTED_IN_VERSION").is_empty());
