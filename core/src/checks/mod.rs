@@ -9,10 +9,22 @@ use crate::model::Policy;
 use crate::policy_type::PolicyType;
 use crate::span::Span;
 
+mod common;
+mod condition_key_case;
+mod data_type;
 mod duplicate_json_keys;
 mod effect;
+mod element_combination;
+mod empty_values;
+#[cfg(test)]
+mod fix_support;
+mod invalid_policy_element;
 mod json_syntax;
+mod missing_elements;
 mod missing_statement;
+mod policy_variables;
+mod sid;
+mod version;
 
 /// A check code with its documentation. `doc` is markdown with the headings
 /// "What it does", "Why is this bad", "Example" and "Use instead"; it feeds `explain`, the docs
@@ -37,7 +49,16 @@ pub static RULES: &[Rule] = &[
     json_syntax::RULE,
     duplicate_json_keys::RULE,
     missing_statement::RULE,
+    version::RULE,
+    invalid_policy_element::RULE,
+    data_type::RULE,
     effect::RULE,
+    missing_elements::RULE,
+    element_combination::RULE,
+    sid::RULE,
+    empty_values::RULE,
+    condition_key_case::RULE,
+    policy_variables::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.

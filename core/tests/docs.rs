@@ -1,0 +1,211 @@
+//! `docs/checks.md` is generated from the check registry; these tests keep it current and keep
+//! every check's documentation honest: the four headings are there, the Example triggers the
+//! check and the Use-instead block does not.
+//!
+//! Regenerate with `UPDATE_DOCS=1 cargo test -p iam-policy --test docs`.
+
+use iam_policy::checks::{Check, all_checks};
+use iam_policy::json::{self, Value};
+use iam_policy::model::POLICY_ELEMENTS;
+use iam_policy::{Options, PolicyType, Severity, analyze_text};
+use std::path::PathBuf;
+
+const HEADINGS: [&str; 4] = ["## What it does", "## Why is this bad", "## Example", "## Use instead"];
+
+fn docs_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/checks.md")
+}
+
+/// The markdown page for every check, in registry order.
+fn render() -> String {
+    let mut out = String::new();
+    out.push_str("# Checks\n\n");
+    out.push_str(
+        "<!-- Generated from the check registry (`iam_policy::checks::all_checks`); do not edit.\n     \
+         Regenerate with `UPDATE_DOCS=1 cargo test -p iam-policy --test docs`. -->\n\n",
+    );
+    out.push_str(
+        "Codes follow IAM Access Analyzer's policy validation where it has an equivalent. An example that\n\
+         shows a single statement stands for a policy with `\"Version\": \"2012-10-17\"` and that one\n\
+         statement.\n\n",
+    );
+    out.push_str("| Code | Severity | Summary |\n| --- | --- | --- |\n");
+    for check in all_checks() {
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            check.code,
+            check.code.to_ascii_lowercase(),
+            check.severity.as_str(),
+            check.summary
+        ));
+    }
+    for check in all_checks() {
+        out.push_str(&format!(
+            "\n## {}\n\n**Severity:** {}. {}.\n\n",
+            check.code,
+            check.severity.as_str(),
+            check.summary
+        ));
+        for line in check.doc.trim().lines() {
+            if let Some(marker) = line.strip_prefix("<!-- policy-type:") {
+                let name = marker.trim_end_matches("-->").trim();
+                out.push_str(&format!("*The examples below are checked as `{name}` policies.*\n\n"));
+                continue;
+            }
+            if line.starts_with("## ") {
+                out.push('#');
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn checks_md_is_current() {
+    let rendered = render();
+    let path = docs_path();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create docs/");
+        }
+        std::fs::write(&path, &rendered).expect("write docs/checks.md");
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == rendered,
+        "docs/checks.md is out of date with the check registry; run \
+         `UPDATE_DOCS=1 cargo test -p iam-policy --test docs` and commit the result"
+    );
+}
+
+#[test]
+fn codes_are_unique_upper_snake_case() {
+    let mut codes: Vec<&str> = all_checks().map(|c| c.code).collect();
+    for code in &codes {
+        assert!(
+            code.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+            "{code}"
+        );
+    }
+    let count = codes.len();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), count, "a code is registered twice");
+}
+
+#[test]
+fn every_doc_has_the_four_headings_in_order() {
+    for check in all_checks() {
+        let mut from = 0;
+        for heading in HEADINGS {
+            let found = check
+                .doc
+                .lines()
+                .enumerate()
+                .skip(from)
+                .find(|(_, line)| line.trim_end() == heading);
+            assert!(
+                found.is_some(),
+                "{}: missing or misplaced heading `{heading}`",
+                check.code
+            );
+            from = found.map_or(from, |(i, _)| i + 1);
+        }
+        assert!(
+            !check.summary.is_empty() && !check.summary.ends_with('.'),
+            "{}: summary",
+            check.code
+        );
+    }
+}
+
+#[test]
+fn examples_trigger_their_check_and_fixes_do_not() {
+    for check in all_checks() {
+        let policy_type =
+            policy_type_of(check).unwrap_or_else(|e| panic!("{}: bad policy-type marker: {e}", check.code));
+        let example = json_block_after(check.doc, "## Example")
+            .unwrap_or_else(|| panic!("{}: no ```json block under Example", check.code));
+        let fixed = json_block_after(check.doc, "## Use instead")
+            .unwrap_or_else(|| panic!("{}: no ```json block under Use instead", check.code));
+
+        let codes = codes_in(&as_policy(&example), policy_type);
+        assert!(
+            codes.iter().any(|(c, _)| *c == check.code),
+            "{}: the Example does not produce it (as a {policy_type} policy); it produces {codes:?}",
+            check.code
+        );
+        let codes = codes_in(&as_policy(&fixed), policy_type);
+        assert!(
+            !codes.iter().any(|(c, _)| *c == check.code),
+            "{}: the Use-instead block still produces it",
+            check.code
+        );
+        let errors: Vec<_> = codes.iter().filter(|(_, s)| *s == Severity::Error).collect();
+        assert!(
+            errors.is_empty(),
+            "{}: the Use-instead block has errors: {errors:?}",
+            check.code
+        );
+    }
+}
+
+/// The type named by a `<!-- policy-type: NAME -->` marker in the doc, else identity.
+fn policy_type_of(check: &Check) -> Result<PolicyType, String> {
+    let marker = "<!-- policy-type:";
+    let Some(start) = check.doc.find(marker) else {
+        return Ok(PolicyType::Identity);
+    };
+    let rest = check.doc.get(start + marker.len()..).unwrap_or("");
+    let name = rest.split("-->").next().unwrap_or("").trim();
+    name.parse()
+}
+
+/// The body of the first ```json block after `heading`.
+fn json_block_after(doc: &str, heading: &str) -> Option<String> {
+    let after = doc.get(doc.find(heading)? + heading.len()..)?;
+    let open = after.find("```json\n")? + "```json\n".len();
+    let body = after.get(open..)?;
+    let close = body.find("\n```")?;
+    Some(body.get(..close + 1)?.to_owned())
+}
+
+/// An example that is a single statement (an object with none of the policy elements) wrapped
+/// into a policy; anything else as it is.
+fn as_policy(example: &str) -> String {
+    let doc = json::parse(example);
+    let is_statement = doc.root.as_ref().and_then(|r| match &r.value {
+        Value::Object(o) => Some(
+            !o.members
+                .iter()
+                .any(|m| POLICY_ELEMENTS.contains(&m.key.value.as_str())),
+        ),
+        _ => None,
+    });
+    if is_statement == Some(true) {
+        format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}",
+            example.trim_end()
+        )
+    } else {
+        example.to_owned()
+    }
+}
+
+fn codes_in(text: &str, policy_type: PolicyType) -> Vec<(&'static str, Severity)> {
+    analyze_text(
+        text,
+        Options {
+            policy_type: Some(policy_type),
+            path: None,
+        },
+    )
+    .findings
+    .into_iter()
+    .map(|f| (f.code, f.severity))
+    .collect()
+}
