@@ -41,7 +41,10 @@ fn version() -> String {
 }
 
 fn main() -> ExitCode {
-    let parsed = Cli::command().version(version()).try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let parsed = Cli::command()
+        .version(version())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
