@@ -56,7 +56,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
         let Some(member) = statement.object.get("Effect") else {
             // While the user types `"Effect` the key exists without a value; only a statement with
             // no Effect key at all is missing it.
-            if statement.object.closed {
+            if !super::common::is_incomplete(ctx.text, statement.object, statement.span) {
                 out.report(
                     &MISSING_EFFECT,
                     statement.head_span(),
