@@ -62,6 +62,40 @@ fn render() -> String {
     out
 }
 
+/// The list of checks in README.md, between its `checks:start` and `checks:end` markers.
+fn render_readme_list() -> String {
+    let mut out = String::from("| Code | Severity | Summary |\n| --- | --- | --- |\n");
+    for check in all_checks() {
+        out.push_str(&format!(
+            "| [`{}`](docs/checks.md#{}) | {} | {} |\n",
+            check.code,
+            check.code.to_ascii_lowercase(),
+            check.severity.as_str(),
+            check.summary
+        ));
+    }
+    out
+}
+
+#[test]
+fn readme_check_list_is_current() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(&path).expect("read README.md");
+    let (start, end) = ("<!-- checks:start -->\n", "<!-- checks:end -->");
+    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
+        panic!("README.md lacks the checks:start / checks:end markers");
+    };
+    let updated = format!("{}{}{}{}", &readme[..a], start, render_readme_list(), &readme[b..]);
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &updated).expect("write README.md");
+        return;
+    }
+    assert!(
+        updated == readme,
+        "README.md's list of checks is out of date; run `UPDATE_DOCS=1 cargo test -p iam-policy --test docs`"
+    );
+}
+
 #[test]
 fn checks_md_is_current() {
     let rendered = render();
