@@ -124,7 +124,10 @@ fn directory_scan_skips_other_json_and_vendored_dirs() {
 fn named_file_is_always_a_policy() {
     let path = fixture("repo/package.json");
     let (code, findings) = json_findings(&["check", "--format", "json", path.to_str().unwrap()], None);
-    assert_eq!(codes(&findings), ["MISSING_STATEMENT", "INVALID_POLICY_ELEMENT", "INVALID_POLICY_ELEMENT"]);
+    assert_eq!(
+        codes(&findings),
+        ["MISSING_STATEMENT", "INVALID_POLICY_ELEMENT", "INVALID_POLICY_ELEMENT"]
+    );
     assert_eq!(code, 1);
 }
 
