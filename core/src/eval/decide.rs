@@ -1,0 +1,570 @@
+//! The decision: AWS's layer logic over compiled policies.
+
+use super::compile::{CompiledPolicy, CompiledStatement, PrincipalMatch};
+use super::condition::Note;
+use super::explain::{
+    ByteRange, ConditionTrace, Decision, Evaluation, Explanation, Layer, LayerDecision, LayerTrace, StatementTrace,
+};
+use super::request::{PrincipalId, Request};
+use crate::model::Effect;
+
+/// The policies that may take part in a request. Empty lists and `None` mean "none".
+#[derive(Debug, Clone, Default)]
+pub struct Policies {
+    pub identity: Vec<CompiledPolicy>,
+    pub session: Option<CompiledPolicy>,
+    /// A principal has at most one boundary; several documents are read as one boundary split
+    /// across files (their statements are pooled).
+    pub permission_boundaries: Vec<CompiledPolicy>,
+    pub resource: Option<CompiledPolicy>,
+    /// Root first, then each OU, then the account. Empty: SCPs do not apply.
+    pub scps: Vec<OrgLevel>,
+    /// Same shape as `scps`, evaluated as given.
+    pub rcps: Vec<OrgLevel>,
+    /// Pooled like the boundary.
+    pub vpc_endpoint: Vec<CompiledPolicy>,
+}
+
+/// The policies attached at one node of the organization.
+#[derive(Debug, Clone, Default)]
+pub struct OrgLevel {
+    pub org_identifier: String,
+    pub policies: Vec<CompiledPolicy>,
+}
+
+/// What the service catalog knows, for the evaluator. Every method may answer `None`
+/// ("unknown"), which keeps the catalog-free behaviour.
+pub trait ActionCatalog {
+    /// `Some(false)` when the action supports no resource type, so that only `"Resource": "*"`
+    /// matches it (and `NotResource` never excludes it unless it lists `*`).
+    fn takes_resource_type(&self, _action: &str) -> Option<bool> {
+            None
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+pub struct Options<'c> {
+    /// Build the explanation (slower; the decision is the same).
+    pub explain: bool,
+    pub catalog: Option<&'c dyn ActionCatalog>,
+}
+
+/// Decides a request (no explanation).
+pub fn decide(policies: &Policies, request: &Request) -> Decision {
+    evaluate(policies, request, &Options::default()).decision
+}
+
+/// Decides a request and explains the decision.
+pub fn explain(policies: &Policies, request: &Request) -> Evaluation {
+    evaluate(
+        policies,
+        request,
+        &Options {
+            explain: true,
+            catalog: None,
+        },
+    )
+}
+
+type StmtRef<'p> = (&'p CompiledPolicy, &'p CompiledStatement);
+
+/// What one layer (or one organization level) found.
+#[derive(Default)]
+struct Outcome<'p> {
+    applies: bool,
+    deny: Option<StmtRef<'p>>,
+    /// The first allowing statement, and the strongest principal match among allowing
+    /// statements (for resource-based policies).
+    allow: Option<StmtRef<'p>>,
+    principal: Option<PrincipalMatch>,
+    trace: Vec<StatementTrace>,
+}
+
+impl Outcome<'_> {
+    fn decision(&self) -> LayerDecision {
+        if !self.applies {
+            LayerDecision::NotApplicable
+        } else if self.deny.is_some() {
+            LayerDecision::Deny
+        } else if self.allow.is_some() {
+            LayerDecision::Allow
+        } else {
+            LayerDecision::NoMatch
+        }
+    }
+
+    fn allows(&self) -> bool {
+        self.allow.is_some()
+    }
+}
+
+struct Run<'r> {
+    request: &'r Request,
+    explain: bool,
+    no_resource_type: bool,
+    missing: Vec<String>,
+}
+
+impl<'r> Run<'r> {
+    fn layer<'p>(
+        &mut self,
+        policies: impl IntoIterator<Item = &'p CompiledPolicy>,
+        applies: bool,
+        check_principal: bool,
+    ) -> Outcome<'p> {
+        let mut out = Outcome {
+            applies,
+            ..Outcome::default()
+        };
+        if !applies {
+            return out;
+        }
+        for policy in policies {
+            for st in &policy.statements {
+                self.statement(policy, st, check_principal, &mut out);
+            }
+        }
+        out
+    }
+
+    fn statement<'p>(
+        &mut self,
+        policy: &'p CompiledPolicy,
+        st: &'p CompiledStatement,
+        check_principal: bool,
+        out: &mut Outcome<'p>,
+    ) {
+        let req = self.request;
+        if !st.actions.as_ref().is_some_and(|a| a.matches(&req.action_lower)) {
+            return;
+        }
+        if let Some(r) = &st.resources
+            && !r.matches(&req.resource, &req.context, self.no_resource_type)
+        {
+            return;
+        }
+        let principal = if check_principal {
+            // A resource-based policy statement without Principal names nobody.
+            match st.principal.as_ref().and_then(|p| p.matches(&req.principal)) {
+                Some(m) => Some(m),
+                None => return,
+            }
+        } else {
+            None
+        };
+        let matched = if self.explain {
+            let mut all = true;
+            let mut conditions = Vec::with_capacity(st.conditions.len());
+            for c in &st.conditions {
+                let (result, note) = c.evaluate(&req.context);
+                all &= result;
+                let entry = c.lookup(&req.context);
+                if entry.is_none() && c.op.is_some() && !self.missing.iter().any(|m| m.eq_ignore_ascii_case(&c.key)) {
+                    self.missing.push(c.key.clone());
+                }
+                for var in c.variable_keys() {
+                    if req.context.get(var).is_none() && !self.missing.iter().any(|m| m.eq_ignore_ascii_case(var)) {
+                        self.missing.push(var.to_string());
+                    }
+                }
+                conditions.push(ConditionTrace {
+                    operator: c.operator_name.clone(),
+                    key: c.key.clone(),
+                    request_values: entry.map(|e| e.values.clone()),
+                    policy_values: c.policy_values.clone(),
+                    result,
+                    range: ByteRange {
+                        start: c.span.start,
+                        end: c.span.end,
+                    },
+                    note: note_text(note),
+                });
+            }
+            out.trace.push(StatementTrace {
+                policy: policy.label.clone(),
+                statement_index: st.index,
+                sid: st.sid.clone(),
+                effect: match st.effect {
+                    Effect::Allow => "Allow",
+                    Effect::Deny => "Deny",
+                },
+                range: ByteRange {
+                    start: st.span.start,
+                    end: st.span.end,
+                },
+                matched: all,
+                principal_match: principal,
+                conditions,
+            });
+            all
+        } else {
+            st.conditions.iter().all(|c| c.evaluate(&req.context).0)
+        };
+        if !matched {
+            return;
+        }
+        match st.effect {
+            Effect::Deny => {
+                if out.deny.is_none() {
+                    out.deny = Some((policy, st));
+                }
+            }
+            Effect::Allow => {
+                if out.allow.is_none() {
+                    out.allow = Some((policy, st));
+                }
+                out.principal = out.principal.max(principal);
+            }
+        }
+    }
+}
+
+fn note_text(note: Note) -> Option<String> {
+    match note {
+        Note::None => None,
+        Note::KeyMissing => Some("the request has no value for this key".into()),
+        Note::UnknownOperator => Some("unknown condition operator: the condition never holds".into()),
+        Note::PlainOperatorOnMultivaluedKey => Some(
+            "the key has several values and the operator has no ForAnyValue:/ForAllValues: qualifier: \
+             it matches none of them"
+                .into(),
+        ),
+        Note::VariableMissing => {
+            Some("a policy variable has no value in the request and no default: that value matches nothing".into())
+        }
+    }
+}
+
+fn describe(layer: Layer, (policy, st): StmtRef<'_>) -> String {
+    let sid = st.sid.as_deref().filter(|s| !s.is_empty());
+    match sid {
+        Some(sid) => format!("{} {} statement {} (\"{}\")", layer.title(), policy.label, st.index, sid),
+        None => format!("{} {} statement {}", layer.title(), policy.label, st.index),
+    }
+}
+
+/// Whether the resource's own policy must allow even in the same account.
+fn needs_explicit_resource_grant(request: &Request) -> Option<&'static str> {
+    let mut parts = request.resource.splitn(6, ':');
+    let service = parts.nth(2).unwrap_or("");
+    let resource = parts.nth(2).unwrap_or("");
+    let action = request.action_lower.as_str();
+    if request.resource.starts_with("arn:") && service == "kms" {
+        Some("KMS key policy")
+    } else if service == "iam" && resource.starts_with("role/") && action.starts_with("sts:") {
+        Some("role trust policy")
+    } else {
+        None
+    }
+}
+
+/// Decides a request, with the explanation when `options.explain`.
+pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -> Evaluation {
+    let caller = &request.principal;
+    let iam = caller.is_iam();
+    let root = matches!(caller, PrincipalId::Root { .. });
+    let service = matches!(caller, PrincipalId::Service { .. });
+    let federated_user = matches!(caller, PrincipalId::FederatedUser { .. });
+    let mut run = Run {
+        request,
+        explain: options.explain,
+        no_resource_type: options
+            .catalog
+            .and_then(|c| c.takes_resource_type(&request.action))
+            .is_some_and(|takes| !takes),
+        missing: Vec::new(),
+    };
+
+    let rcps: Vec<(&str, Outcome<'_>)> = policies
+        .rcps
+        .iter()
+        .map(|level| (level.org_identifier.as_str(), run.layer(&level.policies, !service, true)))
+        .collect();
+    let scps: Vec<(&str, Outcome<'_>)> = policies
+        .scps
+        .iter()
+        .map(|level| (level.org_identifier.as_str(), run.layer(&level.policies, iam, false)))
+        .collect();
+    let vpce = run.layer(&policies.vpc_endpoint, !policies.vpc_endpoint.is_empty(), true);
+    let resource = run.layer(&policies.resource, policies.resource.is_some(), true);
+    let identity = run.layer(&policies.identity, iam && !root, false);
+    let boundary = run.layer(
+        &policies.permission_boundaries,
+        iam && !root && !policies.permission_boundaries.is_empty(),
+        false,
+    );
+    let session = run.layer(
+        &policies.session,
+        iam && (policies.session.is_some() || federated_user),
+        false,
+    );
+
+    let same_account = match (caller.account(), request.resource_account.as_deref()) {
+        (Some(p), Some(r)) => p == r,
+        _ => true,
+    };
+    // 1. An explicit deny anywhere wins.
+    let mut deny = None;
+    for (id, o) in rcps.iter() {
+        deny = deny.or_else(|| o.deny.map(|d| format!("{} at {}", describe(Layer::Rcp, d), id)));
+    }
+    for (id, o) in scps.iter() {
+        deny = deny.or_else(|| o.deny.map(|d| format!("{} at {}", describe(Layer::Scp, d), id)));
+    }
+    for (layer, o) in [
+        (Layer::VpcEndpoint, &vpce),
+        (Layer::Resource, &resource),
+        (Layer::Identity, &identity),
+        (Layer::PermissionBoundary, &boundary),
+        (Layer::Session, &session),
+    ] {
+        deny = deny.or_else(|| o.deny.map(|d| describe(layer, d)));
+    }
+
+    let (decision, reason) = if let Some(by) = deny {
+        (Decision::ExplicitlyDenied, format!("explicitly denied by {by}"))
+    } else {
+        allow_decision(
+            request,
+            &rcps,
+            &scps,
+            &vpce,
+            &resource,
+            &identity,
+            &boundary,
+            &session,
+            same_account,
+            policies.session.is_some(),
+        )
+    };
+
+    if !options.explain {
+        return Evaluation {
+            decision,
+            explanation: None,
+        };
+    }
+    let mut warnings: Vec<String> = all_policies(policies).flat_map(|p| p.warnings.iter().cloned()).collect();
+    if iam && request.resource_account.is_none() && request.resource != "*" {
+        warnings.push(format!(
+            "the resource ARN carries no account and the request gives no resourceAccount: \
+             assumed to be the caller's account ({})",
+            caller.account().unwrap_or("")
+        ));
+    }
+    let mut layers = Vec::new();
+    let mut push = |layer: Layer, org: Option<&str>, o: Outcome<'_>| {
+        let decision = o.decision();
+        layers.push(LayerTrace {
+            layer,
+            org_identifier: org.map(str::to_string),
+            applies: o.applies,
+            decision,
+            statements: o.trace,
+        });
+    };
+    for (id, o) in rcps {
+        push(Layer::Rcp, Some(id), o);
+    }
+    for (id, o) in scps {
+        push(Layer::Scp, Some(id), o);
+    }
+    push(Layer::VpcEndpoint, None, vpce);
+    push(Layer::Resource, None, resource);
+    push(Layer::Identity, None, identity);
+    push(Layer::PermissionBoundary, None, boundary);
+    push(Layer::Session, None, session);
+    Evaluation {
+        decision,
+        explanation: Some(Explanation {
+            reason,
+            principal: caller.display().to_string(),
+            action: request.action.clone(),
+            resource: request.resource.clone(),
+            resource_account: request.resource_account.clone(),
+            cross_account: !same_account,
+            layers,
+            missing_context_keys: run.missing,
+            warnings,
+        }),
+    }
+}
+
+fn all_policies(p: &Policies) -> impl Iterator<Item = &CompiledPolicy> {
+    p.identity
+        .iter()
+        .chain(p.session.iter())
+        .chain(p.permission_boundaries.iter())
+        .chain(p.resource.iter())
+        .chain(p.scps.iter().flat_map(|l| l.policies.iter()))
+        .chain(p.rcps.iter().flat_map(|l| l.policies.iter()))
+        .chain(p.vpc_endpoint.iter())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn allow_decision(
+    request: &Request,
+    rcps: &[(&str, Outcome<'_>)],
+    scps: &[(&str, Outcome<'_>)],
+    vpce: &Outcome<'_>,
+    resource: &Outcome<'_>,
+    identity: &Outcome<'_>,
+    boundary: &Outcome<'_>,
+    session: &Outcome<'_>,
+    same_account: bool,
+    has_session_policy: bool,
+) -> (Decision, String) {
+    let caller = &request.principal;
+    let action = &request.action;
+    let deny = |reason: String| (Decision::ImplicitlyDenied, reason);
+
+    // 2-3. Every RCP and SCP level must allow.
+    for (kind, levels) in [(Layer::Rcp, rcps), (Layer::Scp, scps)] {
+        for (id, o) in levels {
+            if o.applies && !o.allows() {
+                return deny(format!(
+                    "denied by {} at {id}: no statement allows {action}",
+                    kind.title()
+                ));
+            }
+        }
+    }
+    if vpce.applies && !vpce.allows() {
+        return deny(format!("denied by the VPC endpoint policy: no statement allows {action}"));
+    }
+
+    let root = matches!(caller, PrincipalId::Root { .. });
+    let boundary_ok = !boundary.applies || boundary.allows();
+    let session_ok = !session.applies || session.allows();
+    let identity_allows = root || identity.allows();
+    let identity_grant = caller.is_iam() && identity_allows && boundary_ok && session_ok;
+    let why_identity_fails = || -> String {
+        if !identity_allows {
+            format!("no identity-based policy allows {action}")
+        } else if !boundary_ok {
+            format!("the identity-based policy allows {action} but the permissions boundary does not")
+        } else if !has_session_policy && matches!(caller, PrincipalId::FederatedUser { .. }) {
+            "a federated user session without a session policy has no permissions".to_string()
+        } else {
+            format!("the identity-based policy allows {action} but the session policy does not")
+        }
+    };
+    let resource_direct = match resource.principal {
+        Some(PrincipalMatch::Exact) => true,
+        Some(PrincipalMatch::RoleArn) => boundary_ok && session_ok,
+        _ => false,
+    };
+    let allowed_by = |o: &Outcome<'_>, layer: Layer| o.allow.map_or_else(String::new, |s| describe(layer, s));
+
+    // Anonymous callers and service principals have no identity side.
+    if !caller.is_iam() {
+        return if resource_direct {
+            (
+                Decision::Allowed,
+                format!("allowed by {}", allowed_by(resource, Layer::Resource)),
+            )
+        } else if resource.applies {
+            deny(format!(
+                "no resource-based policy statement allows {} to call {action}",
+                caller.display()
+            ))
+        } else {
+            deny(format!(
+                "{} has no identity-based policies and there is no resource-based policy",
+                caller.display()
+            ))
+        };
+    }
+
+    if !same_account {
+        // Both sides must allow: the resource's account and the caller's account.
+        if resource.principal.is_none() {
+            return deny(format!(
+                "cross-account request: the resource-based policy of account {} does not allow {}",
+                request.resource_account.as_deref().unwrap_or("?"),
+                caller.display()
+            ));
+        }
+        if !identity_grant {
+            return deny(format!(
+                "cross-account request: the resource-based policy allows, but in the caller's account {}",
+                why_identity_fails()
+            ));
+        }
+        return (
+            Decision::Allowed,
+            format!(
+                "allowed across accounts by {} and {}",
+                allowed_by(resource, Layer::Resource),
+                if root {
+                    "the root user's own permissions".to_string()
+                } else {
+                    allowed_by(identity, Layer::Identity)
+                }
+            ),
+        );
+    }
+
+    if let Some(kind) = needs_explicit_resource_grant(request) {
+        if resource_direct {
+            return (
+                Decision::Allowed,
+                format!("allowed by {}", allowed_by(resource, Layer::Resource)),
+            );
+        }
+        return match resource.principal {
+            None => deny(format!(
+                "the {kind} does not allow {}: it must allow explicitly, even in the same account",
+                caller.display()
+            )),
+            Some(PrincipalMatch::Account) if identity_grant => (
+                Decision::Allowed,
+                format!(
+                    "the {kind} delegates to the account, and {}",
+                    if root {
+                        "the root user has full permissions in its account".to_string()
+                    } else {
+                        format!("{} allows", allowed_by(identity, Layer::Identity))
+                    }
+                ),
+            ),
+            Some(PrincipalMatch::Account) => deny(format!(
+                "the {kind} delegates to the account's IAM policies, and {}",
+                why_identity_fails()
+            )),
+            Some(_) => deny(format!(
+                "the {kind} names the role, but the role session is capped: {}",
+                why_identity_fails()
+            )),
+        };
+    }
+
+    // Same account: identity-based and resource-based grants are a union.
+    if identity_grant {
+        let by = if root {
+            "the root user's permissions in its own account".to_string()
+        } else {
+            allowed_by(identity, Layer::Identity)
+        };
+        return (Decision::Allowed, format!("allowed by {by}"));
+    }
+    if resource_direct {
+        return (
+            Decision::Allowed,
+            format!("allowed by {}", allowed_by(resource, Layer::Resource)),
+        );
+    }
+    if resource.principal == Some(PrincipalMatch::RoleArn) {
+        return deny(format!(
+            "the resource-based policy names the role, which leaves the boundary and session policy in force: {}",
+            why_identity_fails()
+        ));
+    }
+    if identity_allows {
+        return deny(why_identity_fails());
+    }
+    deny(format!(
+        "no identity-based or resource-based policy allows {action} on {}",
+        request.resource
+    ))
+}
