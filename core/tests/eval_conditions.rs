@@ -1,5 +1,12 @@
 //! Conditions and policy variables through whole policies ("Condition operators", "Policy
 //! variables", "Multivalued context keys" in the AWS IAM User Guide).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure is a test failure"
+)]
 
 use iam_policy::eval::{CompiledPolicy, Context, Decision, Policies, PrincipalId, Request, decide, explain};
 
@@ -30,11 +37,23 @@ fn variables_are_substituted_only_under_2012_10_17() {
     let bob = |r: &str| request(user("bob"), "s3:GetObject", r, Context::new());
     let modern = identity(&home_policy("2012-10-17"));
     assert_eq!(decide(&modern, &bob("arn:aws:s3:::home/bob/notes")), Decision::Allowed);
-    assert_eq!(decide(&modern, &bob("arn:aws:s3:::home/alice/notes")), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decide(&modern, &bob("arn:aws:s3:::home/alice/notes")),
+        Decision::ImplicitlyDenied
+    );
     // 2008-10-17 (or no Version): `${aws:username}` is literal text.
-    for old in [identity(&home_policy("2008-10-17")), identity(&home_policy("").replace(r#""Version": "", "#, ""))] {
-        assert_eq!(decide(&old, &bob("arn:aws:s3:::home/bob/notes")), Decision::ImplicitlyDenied);
-        assert_eq!(decide(&old, &bob("arn:aws:s3:::home/${aws:username}/notes")), Decision::Allowed);
+    for old in [
+        identity(&home_policy("2008-10-17")),
+        identity(&home_policy("").replace(r#""Version": "", "#, "")),
+    ] {
+        assert_eq!(
+            decide(&old, &bob("arn:aws:s3:::home/bob/notes")),
+            Decision::ImplicitlyDenied
+        );
+        assert_eq!(
+            decide(&old, &bob("arn:aws:s3:::home/${aws:username}/notes")),
+            Decision::Allowed
+        );
     }
 }
 
@@ -131,12 +150,20 @@ fn plain_operator_on_multivalued_key_matches_nothing_and_says_so() {
     let e = explain(&policies, &r);
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
     let x = e.explanation.unwrap();
-    let note = x.layers.iter().flat_map(|l| &l.statements).flat_map(|s| &s.conditions).find_map(|c| c.note.clone());
+    let note = x
+        .layers
+        .iter()
+        .flat_map(|l| &l.statements)
+        .flat_map(|s| &s.conditions)
+        .find_map(|c| c.note.clone());
     assert!(note.unwrap().contains("several values"));
     // A one-element array is a single value.
     let mut one = Context::new();
     one.insert_multi("aws:TagKeys", vec!["team".into()]);
-    assert_eq!(decide(&policies, &request(user("a"), "ec2:CreateTags", "*", one)), Decision::Allowed);
+    assert_eq!(
+        decide(&policies, &request(user("a"), "ec2:CreateTags", "*", one)),
+        Decision::Allowed
+    );
 }
 
 #[test]
@@ -147,7 +174,10 @@ fn keys_in_one_block_that_differ_by_case_are_the_same_key() {
     );
     let mut ctx = Context::new();
     ctx.insert("AWS:PrincipalTag/TEAM", "red");
-    assert_eq!(decide(&policies, &request(user("a"), "s3:GetObject", "*", ctx)), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decide(&policies, &request(user("a"), "s3:GetObject", "*", ctx)),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
@@ -167,7 +197,11 @@ fn if_exists_dates_numbers_bool_and_condition_variables() {
         }
         decide(&policies, &request(user("bob"), "s3:ListBucket", "arn:aws:s3:::b", ctx))
     };
-    let base = [("aws:CurrentTime", "2024-05-01T12:00:00Z"), ("aws:SecureTransport", "true"), ("s3:prefix", "home/bob/docs")];
+    let base = [
+        ("aws:CurrentTime", "2024-05-01T12:00:00Z"),
+        ("aws:SecureTransport", "true"),
+        ("s3:prefix", "home/bob/docs"),
+    ];
     assert_eq!(r(&base), Decision::Allowed);
     let mut epoch = base;
     epoch[0] = ("aws:CurrentTime", "1714564800");
@@ -211,13 +245,23 @@ fn unknown_operator_never_holds() {
         r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*",
             "Condition": {"StringEqualz": {"aws:username": "a"}}}}"#,
     );
-    assert_eq!(decide(&policies, &request(user("a"), "s3:GetObject", "*", Context::new())), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decide(&policies, &request(user("a"), "s3:GetObject", "*", Context::new())),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
 fn statements_without_valid_effect_are_ignored_with_a_warning() {
-    let policies = identity(r#"{"Version": "2012-10-17", "Statement": {"Effect": "allow", "Action": "*", "Resource": "*"}}"#);
+    let policies =
+        identity(r#"{"Version": "2012-10-17", "Statement": {"Effect": "allow", "Action": "*", "Resource": "*"}}"#);
     let e = explain(&policies, &request(user("a"), "s3:GetObject", "*", Context::new()));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
-    assert!(e.explanation.unwrap().warnings.iter().any(|w| w.contains("no valid Effect")));
+    assert!(
+        e.explanation
+            .unwrap()
+            .warnings
+            .iter()
+            .any(|w| w.contains("no valid Effect"))
+    );
 }

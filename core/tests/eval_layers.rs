@@ -1,6 +1,13 @@
 //! Layer rules from the AWS IAM User Guide ("Policy evaluation logic", "Cross-account policy
 //! evaluation logic", SCP/RCP evaluation, KMS key policies, role trust policies), each with the
 //! traps that make people ask "why is this Access Denied?".
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure is a test failure"
+)]
 
 use iam_policy::eval::input;
 use iam_policy::eval::{ActionCatalog, Decision, Evaluation, LayerDecision, Options, evaluate};
@@ -11,16 +18,16 @@ const OTHER: &str = "444455556666";
 fn run_with(request: &str, catalog: Option<&dyn ActionCatalog>) -> Evaluation {
     let mut no_files = |p: &str| Err(format!("no file {p}"));
     let loaded = input::load(request, "test.json", &mut no_files).unwrap();
-    let eval = evaluate(
+    let eval = evaluate(&loaded.policies, &loaded.request, &Options { explain: true, catalog });
+    // The fast path must agree with the explained one.
+    let fast = evaluate(
         &loaded.policies,
         &loaded.request,
         &Options {
-            explain: true,
+            explain: false,
             catalog,
         },
     );
-    // The fast path must agree with the explained one.
-    let fast = evaluate(&loaded.policies, &loaded.request, &Options { explain: false, catalog });
     assert_eq!(fast.decision, eval.decision);
     eval
 }
@@ -54,11 +61,15 @@ fn req_ctx(principal: &str, action: &str, resource: &str, context: &str, policie
 }
 
 fn allow(action: &str, resource: &str) -> String {
-    format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "{resource}"}}]}}"#)
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "{resource}"}}]}}"#
+    )
 }
 
 fn deny(action: &str, resource: &str) -> String {
-    format!(r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "{action}", "Resource": "{resource}"}}]}}"#)
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "{action}", "Resource": "{resource}"}}]}}"#
+    )
 }
 
 fn grant(principal_json: &str, action: &str, resource: &str) -> String {
@@ -80,11 +91,21 @@ fn queue() -> String {
 #[test]
 fn identity_allow_and_implicit_deny() {
     let p = format!(r#""identity": [{}]"#, allow("sqs:SendMessage", &queue()));
-    assert_eq!(decision(&req(&user(), "sqs:SendMessage", &queue(), &p)), Decision::Allowed);
-    assert_eq!(decision(&req(&user(), "sqs:DeleteQueue", &queue(), &p)), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &p)),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decision(&req(&user(), "sqs:DeleteQueue", &queue(), &p)),
+        Decision::ImplicitlyDenied
+    );
     let e = run(&req(&user(), "sqs:SendMessage", &queue(), ""));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
-    assert!(reason(&e).contains("no identity-based or resource-based policy allows"), "{}", reason(&e));
+    assert!(
+        reason(&e).contains("no identity-based or resource-based policy allows"),
+        "{}",
+        reason(&e)
+    );
 }
 
 #[test]
@@ -97,18 +118,37 @@ fn explicit_deny_anywhere_wins() {
     );
     let e = run(&req(&user(), "sqs:SendMessage", &queue(), &p));
     assert_eq!(e.decision, Decision::ExplicitlyDenied);
-    assert!(reason(&e).contains("policies.identity[1] statement 0"), "{}", reason(&e));
+    assert!(
+        reason(&e).contains("policies.identity[1] statement 0"),
+        "{}",
+        reason(&e)
+    );
 }
 
 #[test]
 fn actions_are_case_insensitive_with_wildcards_and_not_action() {
     let p = format!(r#""identity": [{}]"#, allow("SQS:send?ess*", "*"));
-    assert_eq!(decision(&req(&user(), "sqs:SendMessage", &queue(), &p)), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &p)),
+        Decision::Allowed
+    );
     let not_action = r#""identity": [{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "NotAction": ["iam:*", "sqs:Delete*"], "Resource": "*"}}]"#;
-    assert_eq!(decision(&req(&user(), "sqs:SendMessage", &queue(), not_action)), Decision::Allowed);
-    assert_eq!(decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", not_action)), Decision::Allowed);
-    assert_eq!(decision(&req(&user(), "IAM:CreateUser", "*", not_action)), Decision::ImplicitlyDenied);
-    assert_eq!(decision(&req(&user(), "sqs:DeleteQueue", &queue(), not_action)), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), not_action)),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", not_action)),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decision(&req(&user(), "IAM:CreateUser", "*", not_action)),
+        Decision::ImplicitlyDenied
+    );
+    assert_eq!(
+        decision(&req(&user(), "sqs:DeleteQueue", &queue(), not_action)),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
@@ -117,10 +157,20 @@ fn resources_wildcards_cross_slash_and_colon_and_not_resource() {
     let r = |res: &str| decision(&req(&user(), "s3:GetObject", res, &p));
     assert_eq!(r("arn:aws:s3:::bucket/a/b:c"), Decision::Allowed);
     assert_eq!(r("arn:aws:s3:::bucket"), Decision::ImplicitlyDenied);
-    assert_eq!(r("arn:aws:s3:::Bucket/a"), Decision::ImplicitlyDenied, "resources are case-sensitive");
+    assert_eq!(
+        r("arn:aws:s3:::Bucket/a"),
+        Decision::ImplicitlyDenied,
+        "resources are case-sensitive"
+    );
     let not_res = r#""identity": [{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::secret/*"}}]"#;
-    assert_eq!(decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::pub/x", not_res)), Decision::Allowed);
-    assert_eq!(decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::secret/x", not_res)), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::pub/x", not_res)),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::secret/x", not_res)),
+        Decision::ImplicitlyDenied
+    );
 }
 
 struct NoResourceType;
@@ -152,17 +202,39 @@ fn scp_must_allow_at_every_level() {
             allow("*", "*")
         )
     };
-    let e = run(&req(&user(), "s3:PutObject", "arn:aws:s3:::b/k", &levels(&allow("s3:Get*", "*"))));
+    let e = run(&req(
+        &user(),
+        "s3:PutObject",
+        "arn:aws:s3:::b/k",
+        &levels(&allow("s3:Get*", "*")),
+    ));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
     assert_eq!(reason(&e), "denied by SCP at ou-abcd: no statement allows s3:PutObject");
-    let e = run(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", &levels(&allow("s3:Get*", "*"))));
+    let e = run(&req(
+        &user(),
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        &levels(&allow("s3:Get*", "*")),
+    ));
     assert_eq!(e.decision, Decision::Allowed);
     // SCPs never grant: the identity policy is still needed.
-    let only_scp = format!(r#""scps": [{{"orgIdentifier": "r-root", "policies": [{}]}}]"#, allow("*", "*"));
-    assert_eq!(decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", &only_scp)), Decision::ImplicitlyDenied);
+    let only_scp = format!(
+        r#""scps": [{{"orgIdentifier": "r-root", "policies": [{}]}}]"#,
+        allow("*", "*")
+    );
+    assert_eq!(
+        decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", &only_scp)),
+        Decision::ImplicitlyDenied
+    );
     // An empty list means SCPs do not apply; a level with no policies allows nothing.
-    let empty_level = format!(r#""identity": [{}], "scps": [{{"orgIdentifier": "r-root", "policies": []}}]"#, allow("*", "*"));
-    assert_eq!(decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", &empty_level)), Decision::ImplicitlyDenied);
+    let empty_level = format!(
+        r#""identity": [{}], "scps": [{{"orgIdentifier": "r-root", "policies": []}}]"#,
+        allow("*", "*")
+    );
+    assert_eq!(
+        decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", &empty_level)),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
@@ -172,7 +244,10 @@ fn scps_do_not_restrict_service_principals_but_rcps_restrict_iam_principals() {
         grant(r#"{"Service": "sns.amazonaws.com"}"#, "sqs:SendMessage", &queue()),
         deny("*", "*")
     );
-    assert_eq!(decision(&req("sns.amazonaws.com", "sqs:SendMessage", &queue(), &p)), Decision::Allowed);
+    assert_eq!(
+        decision(&req("sns.amazonaws.com", "sqs:SendMessage", &queue(), &p)),
+        Decision::Allowed
+    );
     let rcp = format!(
         r#""identity": [{}], "rcps": [{{"orgIdentifier": "r-root", "policies": [{}, {}]}}]"#,
         allow("*", "*"),
@@ -181,7 +256,11 @@ fn scps_do_not_restrict_service_principals_but_rcps_restrict_iam_principals() {
     );
     let e = run(&req(&user(), "sqs:SendMessage", &queue(), &rcp));
     assert_eq!(e.decision, Decision::ExplicitlyDenied);
-    assert!(reason(&e).contains("RCP") && reason(&e).contains("r-root"), "{}", reason(&e));
+    assert!(
+        reason(&e).contains("RCP") && reason(&e).contains("r-root"),
+        "{}",
+        reason(&e)
+    );
 }
 
 #[test]
@@ -197,7 +276,10 @@ fn permissions_boundary_caps_identity_but_not_a_user_arn_grant() {
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
     assert!(reason(&e).contains("permissions boundary does not"), "{}", reason(&e));
     let named = grant(&format!(r#"{{"AWS": "{}"}}"#, user()), "sqs:SendMessage", &queue());
-    assert_eq!(decision(&req(&user(), "sqs:SendMessage", &queue(), &p(&named))), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &p(&named))),
+        Decision::Allowed
+    );
 }
 
 #[test]
@@ -217,17 +299,32 @@ fn role_arn_grant_is_capped_but_session_arn_grant_is_not() {
     let e = run(&req(&session(), "sqs:SendMessage", &queue(), &policies(&session())));
     assert_eq!(e.decision, Decision::Allowed, "{}", reason(&e));
     // Without boundary and session policy, the role ARN grant alone allows (no identity policy).
-    let bare = format!(r#""resource": {}"#, grant(&format!(r#"{{"AWS": "{role_arn}"}}"#), "sqs:*", "*"));
-    assert_eq!(decision(&req(&session(), "sqs:SendMessage", &queue(), &bare)), Decision::Allowed);
+    let bare = format!(
+        r#""resource": {}"#,
+        grant(&format!(r#"{{"AWS": "{role_arn}"}}"#), "sqs:*", "*")
+    );
+    assert_eq!(
+        decision(&req(&session(), "sqs:SendMessage", &queue(), &bare)),
+        Decision::Allowed
+    );
     // A role ARN of another role does not name this session.
-    let other = format!(r#""resource": {}"#, grant(&format!(r#"{{"AWS": "arn:aws:iam::{ACCT}:role/other"}}"#), "sqs:*", "*"));
-    assert_eq!(decision(&req(&session(), "sqs:SendMessage", &queue(), &other)), Decision::ImplicitlyDenied);
+    let other = format!(
+        r#""resource": {}"#,
+        grant(&format!(r#"{{"AWS": "arn:aws:iam::{ACCT}:role/other"}}"#), "sqs:*", "*")
+    );
+    assert_eq!(
+        decision(&req(&session(), "sqs:SendMessage", &queue(), &other)),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
 fn session_policy_caps_role_sessions_and_federated_users_need_one() {
     let p = |session: &str| format!(r#""identity": [{}], "session": {session}"#, allow("*", "*"));
-    assert_eq!(decision(&req(&session(), "sqs:SendMessage", &queue(), &p("null"))), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&session(), "sqs:SendMessage", &queue(), &p("null"))),
+        Decision::Allowed
+    );
     let capped = allow("s3:*", "*");
     let e = run(&req(&session(), "sqs:SendMessage", &queue(), &p(&capped)));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
@@ -235,10 +332,20 @@ fn session_policy_caps_role_sessions_and_federated_users_need_one() {
     let fed = format!("arn:aws:sts::{ACCT}:federated-user/bob");
     let e = run(&req(&fed, "sqs:SendMessage", &queue(), &p("null")));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
-    assert!(reason(&e).contains("federated user session without a session policy"), "{}", reason(&e));
+    assert!(
+        reason(&e).contains("federated user session without a session policy"),
+        "{}",
+        reason(&e)
+    );
     // A resource policy naming the federated user bypasses the missing session policy.
-    let named = format!(r#""resource": {}"#, grant(&format!(r#"{{"AWS": "{fed}"}}"#), "sqs:*", "*"));
-    assert_eq!(decision(&req(&fed, "sqs:SendMessage", &queue(), &named)), Decision::Allowed);
+    let named = format!(
+        r#""resource": {}"#,
+        grant(&format!(r#"{{"AWS": "{fed}"}}"#), "sqs:*", "*")
+    );
+    assert_eq!(
+        decision(&req(&fed, "sqs:SendMessage", &queue(), &named)),
+        Decision::Allowed
+    );
 }
 
 #[test]
@@ -249,14 +356,26 @@ fn cross_account_needs_both_sides() {
             r#"{{"request": {{"principal": "{}", "action": "s3:GetObject", "resource": "{bucket}", "resourceAccount": "{OTHER}"}},
                 "policies": {{"identity": [{}], "resource": {}}}}}"#,
             user(),
-            if identity { allow("s3:GetObject", "*") } else { allow("sqs:*", "*") },
-            resource.map_or("null".to_string(), |p| grant(p, "s3:GetObject", "arn:aws:s3:::shared/*"))
+            if identity {
+                allow("s3:GetObject", "*")
+            } else {
+                allow("sqs:*", "*")
+            },
+            resource.map_or("null".to_string(), |p| grant(
+                p,
+                "s3:GetObject",
+                "arn:aws:s3:::shared/*"
+            ))
         )
     };
     let named = format!(r#"{{"AWS": "{}"}}"#, user());
     let e = run(&both(true, None));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
-    assert!(reason(&e).contains("cross-account request: the resource-based policy of account 444455556666"), "{}", reason(&e));
+    assert!(
+        reason(&e).contains("cross-account request: the resource-based policy of account 444455556666"),
+        "{}",
+        reason(&e)
+    );
     let e = run(&both(false, Some(&named)));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
     assert!(reason(&e).contains("no identity-based policy allows"), "{}", reason(&e));
@@ -278,11 +397,20 @@ fn same_account_union_of_identity_and_resource() {
         )
     };
     let named = format!(r#"{{"AWS": "{}"}}"#, user());
-    assert_eq!(decision(&r(&format!(r#""resource": {}"#, grant(&named, "s3:*", "*")))), Decision::Allowed);
-    assert_eq!(decision(&r(&format!(r#""identity": [{}]"#, allow("s3:*", "*")))), Decision::Allowed);
+    assert_eq!(
+        decision(&r(&format!(r#""resource": {}"#, grant(&named, "s3:*", "*")))),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decision(&r(&format!(r#""identity": [{}]"#, allow("s3:*", "*")))),
+        Decision::Allowed
+    );
     // An account principal in the same account delegates: it grants nothing by itself.
     let acct = format!(r#"{{"AWS": "{ACCT}"}}"#);
-    assert_eq!(decision(&r(&format!(r#""resource": {}"#, grant(&acct, "s3:*", "*")))), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&r(&format!(r#""resource": {}"#, grant(&acct, "s3:*", "*")))),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
@@ -291,7 +419,11 @@ fn kms_key_policy_must_name_the_caller_or_delegate_to_the_account() {
     let p = |key_policy: &str, identity: bool| {
         format!(
             r#""identity": [{}], "resource": {key_policy}"#,
-            if identity { allow("kms:Decrypt", "*") } else { allow("s3:*", "*") }
+            if identity {
+                allow("kms:Decrypt", "*")
+            } else {
+                allow("s3:*", "*")
+            }
         )
     };
     let other_role = grant(&format!(r#"{{"AWS": "arn:aws:iam::{ACCT}:role/admin"}}"#), "kms:*", "*");
@@ -301,12 +433,18 @@ fn kms_key_policy_must_name_the_caller_or_delegate_to_the_account() {
     let e = run(&req(&user(), "kms:Decrypt", &key, &p("null", true)));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
     let delegating = grant(&format!(r#"{{"AWS": "arn:aws:iam::{ACCT}:root"}}"#), "kms:*", "*");
-    assert_eq!(decision(&req(&user(), "kms:Decrypt", &key, &p(&delegating, true))), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&user(), "kms:Decrypt", &key, &p(&delegating, true))),
+        Decision::Allowed
+    );
     let e = run(&req(&user(), "kms:Decrypt", &key, &p(&delegating, false)));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
     assert!(reason(&e).contains("delegates"), "{}", reason(&e));
     let direct = grant(&format!(r#"{{"AWS": "{}"}}"#, user()), "kms:Decrypt", "*");
-    assert_eq!(decision(&req(&user(), "kms:Decrypt", &key, &p(&direct, false))), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&user(), "kms:Decrypt", &key, &p(&direct, false))),
+        Decision::Allowed
+    );
 }
 
 #[test]
@@ -319,28 +457,61 @@ fn role_trust_policy_must_allow_explicitly() {
         )
     };
     let p = |t: &str| format!(r#""identity": [{}], "resource": {t}"#, allow("sts:AssumeRole", "*"));
-    assert_eq!(decision(&req(&user(), "sts:AssumeRole", &role, &p("null"))), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&req(&user(), "sts:AssumeRole", &role, &p("null"))),
+        Decision::ImplicitlyDenied
+    );
     let lambda = trust(r#"{"Service": "lambda.amazonaws.com"}"#);
-    assert_eq!(decision(&req(&user(), "sts:AssumeRole", &role, &p(&lambda))), Decision::ImplicitlyDenied);
-    assert_eq!(decision(&req("lambda.amazonaws.com", "sts:AssumeRole", &role, &p(&lambda))), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&user(), "sts:AssumeRole", &role, &p(&lambda))),
+        Decision::ImplicitlyDenied
+    );
+    assert_eq!(
+        decision(&req("lambda.amazonaws.com", "sts:AssumeRole", &role, &p(&lambda))),
+        Decision::Allowed
+    );
     let account = trust(&format!(r#"{{"AWS": "{ACCT}"}}"#));
-    assert_eq!(decision(&req(&user(), "sts:AssumeRole", &role, &p(&account))), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&user(), "sts:AssumeRole", &role, &p(&account))),
+        Decision::Allowed
+    );
     let account_no_identity = format!(r#""resource": {account}"#);
-    assert_eq!(decision(&req(&user(), "sts:AssumeRole", &role, &account_no_identity)), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&req(&user(), "sts:AssumeRole", &role, &account_no_identity)),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
 fn anonymous_callers_need_principal_star() {
     let bucket = "arn:aws:s3:::public/index.html";
-    let public = format!(r#""resource": {}"#, grant(r#""*""#, "s3:GetObject", "arn:aws:s3:::public/*"));
-    assert_eq!(decision(&req("anonymous", "s3:GetObject", bucket, &public)), Decision::Allowed);
+    let public = format!(
+        r#""resource": {}"#,
+        grant(r#""*""#, "s3:GetObject", "arn:aws:s3:::public/*")
+    );
+    assert_eq!(
+        decision(&req("anonymous", "s3:GetObject", bucket, &public)),
+        Decision::Allowed
+    );
     let aws_star = format!(r#""resource": {}"#, grant(r#"{"AWS": "*"}"#, "s3:GetObject", "*"));
-    assert_eq!(decision(&req("anonymous", "s3:GetObject", bucket, &aws_star)), Decision::Allowed);
-    let account = format!(r#""resource": {}"#, grant(&format!(r#"{{"AWS": "{ACCT}"}}"#), "s3:GetObject", "*"));
-    assert_eq!(decision(&req("anonymous", "s3:GetObject", bucket, &account)), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&req("anonymous", "s3:GetObject", bucket, &aws_star)),
+        Decision::Allowed
+    );
+    let account = format!(
+        r#""resource": {}"#,
+        grant(&format!(r#"{{"AWS": "{ACCT}"}}"#), "s3:GetObject", "*")
+    );
+    assert_eq!(
+        decision(&req("anonymous", "s3:GetObject", bucket, &account)),
+        Decision::ImplicitlyDenied
+    );
     // Identity policies never apply to anonymous callers.
     let identity = format!(r#""identity": [{}]"#, allow("*", "*"));
-    assert_eq!(decision(&req("anonymous", "s3:GetObject", bucket, &identity)), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&req("anonymous", "s3:GetObject", bucket, &identity)),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
@@ -351,9 +522,15 @@ fn not_principal_deny_excludes_the_listed_principals() {
             allow("*", "*")
         )
     };
-    assert_eq!(decision(&req(&user(), "sqs:SendMessage", &queue(), &p(&user()))), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &p(&user()))),
+        Decision::Allowed
+    );
     let other = format!("arn:aws:iam::{ACCT}:user/mallory");
-    assert_eq!(decision(&req(&user(), "sqs:SendMessage", &queue(), &p(&other))), Decision::ExplicitlyDenied);
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &p(&other))),
+        Decision::ExplicitlyDenied
+    );
 }
 
 #[test]
@@ -363,15 +540,27 @@ fn vpc_endpoint_policy_must_allow() {
     let e = run(&req(&user(), "s3:PutObject", "arn:aws:s3:::b/k", &p(&only_get)));
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
     assert!(reason(&e).contains("VPC endpoint"), "{}", reason(&e));
-    assert_eq!(decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", &p(&only_get))), Decision::Allowed);
+    assert_eq!(
+        decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::b/k", &p(&only_get))),
+        Decision::Allowed
+    );
 }
 
 #[test]
 fn root_user_has_its_account_permissions_but_scps_still_apply() {
     let root = format!("arn:aws:iam::{ACCT}:root");
-    assert_eq!(decision(&req(&root, "sqs:SendMessage", &queue(), "")), Decision::Allowed);
-    let scp = format!(r#""scps": [{{"orgIdentifier": "r-root", "policies": [{}]}}]"#, allow("s3:*", "*"));
-    assert_eq!(decision(&req(&root, "sqs:SendMessage", &queue(), &scp)), Decision::ImplicitlyDenied);
+    assert_eq!(
+        decision(&req(&root, "sqs:SendMessage", &queue(), "")),
+        Decision::Allowed
+    );
+    let scp = format!(
+        r#""scps": [{{"orgIdentifier": "r-root", "policies": [{}]}}]"#,
+        allow("s3:*", "*")
+    );
+    assert_eq!(
+        decision(&req(&root, "sqs:SendMessage", &queue(), &scp)),
+        Decision::ImplicitlyDenied
+    );
 }
 
 #[test]
@@ -389,11 +578,22 @@ fn explanation_names_layers_statements_and_spans() {
     let e = run(&text);
     assert_eq!(e.decision, Decision::ImplicitlyDenied);
     let x = e.explanation.unwrap();
-    let identity = x.layers.iter().find(|l| l.layer == iam_policy::eval::Layer::Identity).unwrap();
+    let identity = x
+        .layers
+        .iter()
+        .find(|l| l.layer == iam_policy::eval::Layer::Identity)
+        .unwrap();
     assert_eq!(identity.decision, LayerDecision::NoMatch);
-    assert_eq!(identity.statements.len(), 1, "only statements whose action and resource match are listed");
+    assert_eq!(
+        identity.statements.len(),
+        1,
+        "only statements whose action and resource match are listed"
+    );
     let st = &identity.statements[0];
-    assert_eq!((st.statement_index, st.sid.as_deref(), st.matched), (1, Some("FromOffice"), false));
+    assert_eq!(
+        (st.statement_index, st.sid.as_deref(), st.matched),
+        (1, Some("FromOffice"), false)
+    );
     assert!(text[st.range.start..st.range.end].starts_with(r#"{"Sid": "FromOffice""#));
     let ip = &st.conditions[0];
     assert_eq!(ip.key, "AWS:SOURCEIP");

@@ -3,6 +3,8 @@
 
 use iam_policy_ls::cli;
 
+mod simulate;
+
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -26,6 +28,8 @@ enum Command {
     Check(cli::check::CheckArgs),
     /// Explain a check code, or list all codes.
     Explain(cli::explain::ExplainArgs),
+    /// Decide a request offline as AWS would, and explain which layer and statement decided.
+    Simulate(simulate::SimulateArgs),
 }
 
 /// The version with the catalog it embeds, so a report can say how current the data is.
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => cli::check::run(&args),
         Some(Command::Explain(args)) => cli::explain::run(&args),
+        Some(Command::Simulate(args)) => simulate::run(&args),
         None => {
             let _ = cli.stdio;
             eprintln!("iam-policy-ls: the language server is not built yet; use a subcommand (see --help)");

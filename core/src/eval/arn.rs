@@ -6,8 +6,8 @@
 //! six parts) is matched against the whole string. Matching is case-sensitive.
 
 use super::glob::{Glob, GlobBuilder};
-use super::template::Template;
 use super::request::Context;
+use super::template::Template;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArnPattern {

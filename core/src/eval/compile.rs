@@ -96,7 +96,15 @@ impl PrincipalPattern {
         match (self, caller) {
             (PrincipalPattern::Everyone, _) => Some(PrincipalMatch::Exact),
             (PrincipalPattern::Account(a), c) => (c.account() == Some(a.as_str())).then_some(PrincipalMatch::Account),
-            (PrincipalPattern::Arn(p), PrincipalId::RoleSession { arn, account, role_name, .. }) => {
+            (
+                PrincipalPattern::Arn(p),
+                PrincipalId::RoleSession {
+                    arn,
+                    account,
+                    role_name,
+                    ..
+                },
+            ) => {
                 if p.eq_ignore_ascii_case(arn) {
                     return Some(PrincipalMatch::Exact);
                 }
@@ -106,7 +114,10 @@ impl PrincipalPattern {
                     [_, _, "iam", _, acct, res]
                         if acct == account
                             && res.starts_with("role/")
-                            && res.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case(role_name)) =>
+                            && res
+                                .rsplit('/')
+                                .next()
+                                .is_some_and(|n| n.eq_ignore_ascii_case(role_name)) =>
                     {
                         Some(PrincipalMatch::RoleArn)
                     }

@@ -400,9 +400,11 @@ mod tests {
         let n = cond("NotIpAddress", "aws:SourceIp", &["203.0.113.0/24", "2001:db8::/32"]);
         assert!(n.evaluate(&ctx(&[("aws:SourceIp", &["198.51.100.1"])])).0);
         assert!(!n.evaluate(&ctx(&[("aws:SourceIp", &["2001:db8::1"])])).0);
-        assert!(cond("IpAddress", "aws:SourceIp", &["203.0.113.7"])
-            .evaluate(&ctx(&[("aws:SourceIp", &["203.0.113.7"])]))
-            .0);
+        assert!(
+            cond("IpAddress", "aws:SourceIp", &["203.0.113.7"])
+                .evaluate(&ctx(&[("aws:SourceIp", &["203.0.113.7"])]))
+                .0
+        );
     }
 
     #[test]
@@ -416,7 +418,10 @@ mod tests {
     #[test]
     fn missing_keys() {
         let empty = Context::new();
-        assert_eq!(cond("StringEquals", "k", &["a"]).evaluate(&empty), (false, Note::KeyMissing));
+        assert_eq!(
+            cond("StringEquals", "k", &["a"]).evaluate(&empty),
+            (false, Note::KeyMissing)
+        );
         assert!(cond("StringNotEquals", "k", &["a"]).evaluate(&empty).0);
         assert!(cond("StringEqualsIfExists", "k", &["a"]).evaluate(&empty).0);
         assert!(cond("ForAllValues:StringEquals", "k", &["a"]).evaluate(&empty).0);
@@ -456,19 +461,38 @@ mod tests {
         assert!(cond("StringEqualsIgnoreCase", "K", &["HELLO"]).evaluate(&c).0);
         assert!(cond("StringLike", "k", &["H*o"]).evaluate(&c).0);
         assert!(!cond("StringNotLike", "k", &["H*o", "x"]).evaluate(&c).0);
-        assert!(cond("Bool", "aws:SecureTransport", &["true"]).evaluate(&ctx(&[("aws:securetransport", &["TRUE"])])).0);
+        assert!(
+            cond("Bool", "aws:SecureTransport", &["true"])
+                .evaluate(&ctx(&[("aws:securetransport", &["TRUE"])]))
+                .0
+        );
         assert!(cond("BinaryEquals", "k", &["Hello"]).evaluate(&c).0);
         let arn = ctx(&[("aws:SourceArn", &["arn:aws:sns:us-east-1:111122223333:topic"])]);
-        assert!(cond("ArnLike", "aws:SourceArn", &["arn:aws:sns:*:111122223333:*"]).evaluate(&arn).0);
-        assert!(!cond("ArnEquals", "aws:SourceArn", &["arn:aws:sns:*:444455556666:*"]).evaluate(&arn).0);
+        assert!(
+            cond("ArnLike", "aws:SourceArn", &["arn:aws:sns:*:111122223333:*"])
+                .evaluate(&arn)
+                .0
+        );
+        assert!(
+            !cond("ArnEquals", "aws:SourceArn", &["arn:aws:sns:*:444455556666:*"])
+                .evaluate(&arn)
+                .0
+        );
         assert!(cond("ArnNotLike", "aws:SourceArn", &["arn:aws:sqs:*"]).evaluate(&arn).0);
-        assert_eq!(cond("StringFoo", "k", &["a"]).evaluate(&c), (false, Note::UnknownOperator));
+        assert_eq!(
+            cond("StringFoo", "k", &["a"]).evaluate(&c),
+            (false, Note::UnknownOperator)
+        );
     }
 
     #[test]
     fn variables_in_condition_values() {
         let c = ctx(&[("aws:username", &["bob"]), ("s3:prefix", &["home/bob/x"])]);
-        assert!(cond("StringLike", "s3:prefix", &["home/${aws:username}/*"]).evaluate(&c).0);
+        assert!(
+            cond("StringLike", "s3:prefix", &["home/${aws:username}/*"])
+                .evaluate(&c)
+                .0
+        );
         let no_vars = CompiledCondition::new(
             "StringLike",
             "s3:prefix",

@@ -38,7 +38,7 @@ pub trait ActionCatalog {
     /// `Some(false)` when the action supports no resource type, so that only `"Resource": "*"`
     /// matches it (and `NotResource` never excludes it unless it lists `*`).
     fn takes_resource_type(&self, _action: &str) -> Option<bool> {
-            None
+        None
     }
 }
 
@@ -238,7 +238,13 @@ fn note_text(note: Note) -> Option<String> {
 fn describe(layer: Layer, (policy, st): StmtRef<'_>) -> String {
     let sid = st.sid.as_deref().filter(|s| !s.is_empty());
     match sid {
-        Some(sid) => format!("{} {} statement {} (\"{}\")", layer.title(), policy.label, st.index, sid),
+        Some(sid) => format!(
+            "{} {} statement {} (\"{}\")",
+            layer.title(),
+            policy.label,
+            st.index,
+            sid
+        ),
         None => format!("{} {} statement {}", layer.title(), policy.label, st.index),
     }
 }
@@ -278,7 +284,12 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
     let rcps: Vec<(&str, Outcome<'_>)> = policies
         .rcps
         .iter()
-        .map(|level| (level.org_identifier.as_str(), run.layer(&level.policies, !service, true)))
+        .map(|level| {
+            (
+                level.org_identifier.as_str(),
+                run.layer(&level.policies, !service, true),
+            )
+        })
         .collect();
     let scps: Vec<(&str, Outcome<'_>)> = policies
         .scps
@@ -344,7 +355,9 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
             explanation: None,
         };
     }
-    let mut warnings: Vec<String> = all_policies(policies).flat_map(|p| p.warnings.iter().cloned()).collect();
+    let mut warnings: Vec<String> = all_policies(policies)
+        .flat_map(|p| p.warnings.iter().cloned())
+        .collect();
     if iam && request.resource_account.is_none() && request.resource != "*" {
         warnings.push(format!(
             "the resource ARN carries no account and the request gives no resourceAccount: \
@@ -430,7 +443,9 @@ fn allow_decision(
         }
     }
     if vpce.applies && !vpce.allows() {
-        return deny(format!("denied by the VPC endpoint policy: no statement allows {action}"));
+        return deny(format!(
+            "denied by the VPC endpoint policy: no statement allows {action}"
+        ));
     }
 
     let root = matches!(caller, PrincipalId::Root { .. });
@@ -447,6 +462,15 @@ fn allow_decision(
             "a federated user session without a session policy has no permissions".to_string()
         } else {
             format!("the identity-based policy allows {action} but the session policy does not")
+        }
+    };
+    let why_caps_fail = || -> String {
+        if !boundary_ok {
+            format!("the permissions boundary does not allow {action}")
+        } else if !has_session_policy && matches!(caller, PrincipalId::FederatedUser { .. }) {
+            "a federated user session without a session policy has no permissions".to_string()
+        } else {
+            format!("the session policy does not allow {action}")
         }
     };
     let resource_direct = match resource.principal {
@@ -534,7 +558,7 @@ fn allow_decision(
             )),
             Some(_) => deny(format!(
                 "the {kind} names the role, but the role session is capped: {}",
-                why_identity_fails()
+                why_caps_fail()
             )),
         };
     }
@@ -557,7 +581,7 @@ fn allow_decision(
     if resource.principal == Some(PrincipalMatch::RoleArn) {
         return deny(format!(
             "the resource-based policy names the role, which leaves the boundary and session policy in force: {}",
-            why_identity_fails()
+            why_caps_fail()
         ));
     }
     if identity_allows {

@@ -104,10 +104,7 @@ impl GlobBuilder {
         } else {
             Kind::General(toks.into_boxed_slice())
         };
-        Glob {
-            kind,
-            case_insensitive,
-        }
+        Glob { kind, case_insensitive }
     }
 }
 
@@ -233,7 +230,11 @@ mod tests {
 
     #[test]
     fn literal_parts_are_not_wildcards() {
-        let g = GlobBuilder::new().pattern("home/").literal("bob*").pattern("/*").build(false);
+        let g = GlobBuilder::new()
+            .pattern("home/")
+            .literal("bob*")
+            .pattern("/*")
+            .build(false);
         assert!(g.matches("home/bob*/x"));
         assert!(!g.matches("home/bobby/x"));
     }

@@ -41,8 +41,8 @@ pub fn load(text: &str, label: &str, loader: &mut Loader<'_>) -> Result<LoadedRe
         .as_ref()
         .and_then(|r| r.value.as_object())
         .ok_or_else(|| format!("{label}: expected a JSON object with \"request\" and \"policies\""))?;
-    let request_obj = object_field(root, "request", "request")?
-        .ok_or_else(|| "request: missing (expected an object)".to_string())?;
+    let request_obj =
+        object_field(root, "request", "request")?.ok_or_else(|| "request: missing (expected an object)".to_string())?;
     let request = read_request(request_obj)?;
     let policies = match object_field(root, "policies", "policies")? {
         Some(p) => read_policies(p, loader)?,

@@ -44,7 +44,9 @@ impl PrincipalId {
         }
         let parts: Vec<&str> = s.splitn(6, ':').collect();
         let [_, _partition, service, _region, account, resource] = parts.as_slice() else {
-            return Err(format!("\"{s}\" is not an ARN (arn:partition:service:region:account:resource)"));
+            return Err(format!(
+                "\"{s}\" is not an ARN (arn:partition:service:region:account:resource)"
+            ));
         };
         let account = (*account).to_string();
         let arn = s.to_string();
@@ -210,7 +212,7 @@ impl Request {
     ) -> Request {
         let resource_account = resource_account.map(str::to_string).or_else(|| {
             resource
-                .splitn(6, ':')
+                .split(':')
                 .nth(4)
                 .filter(|a| !a.is_empty() && resource.starts_with("arn:"))
                 .map(str::to_string)
@@ -226,9 +228,7 @@ impl Request {
                 implied("aws:username", name);
                 implied("aws:PrincipalAccount", account);
             }
-            PrincipalId::RoleSession {
-                account, role_name, ..
-            } => {
+            PrincipalId::RoleSession { account, role_name, .. } => {
                 implied("aws:PrincipalArn", &format!("arn:aws:iam::{account}:role/{role_name}"));
                 implied("aws:PrincipalAccount", account);
             }
@@ -270,7 +270,10 @@ mod tests {
             Ok(PrincipalId::Role { ref name, .. }) if name == "app"
         ));
         assert_eq!(PrincipalId::parse("anonymous"), Ok(PrincipalId::Anonymous));
-        assert!(matches!(PrincipalId::parse("lambda.amazonaws.com"), Ok(PrincipalId::Service { .. })));
+        assert!(matches!(
+            PrincipalId::parse("lambda.amazonaws.com"),
+            Ok(PrincipalId::Service { .. })
+        ));
         assert!(PrincipalId::parse("arn:aws:s3:::bucket").is_err());
         assert!(PrincipalId::parse("arn:nope").is_err());
         assert!(PrincipalId::parse("").is_err());
@@ -280,7 +283,10 @@ mod tests {
     fn context_keys_are_case_insensitive() {
         let mut c = Context::new();
         c.insert("aws:SourceIp", "1.2.3.4");
-        assert_eq!(c.get("AWS:SOURCEIP").map(|e| e.values.clone()), Some(vec!["1.2.3.4".to_string()]));
+        assert_eq!(
+            c.get("AWS:SOURCEIP").map(|e| e.values.clone()),
+            Some(vec!["1.2.3.4".to_string()])
+        );
         c.insert("AWS:sourceip", "5.6.7.8");
         assert_eq!(c.entries().len(), 1);
     }

@@ -1,0 +1,248 @@
+//! `iam-policy-ls simulate`: decides a request offline as AWS would and explains the decision.
+//!
+//! `--request FILE [--format human|json]` decides one request file; `--batch FILE.jsonl` decides
+//! one request per line and prints one JSON result per line, in order. Exit status 0 whatever
+//! the decision; 2 on a malformed request (the message names the bad field, or the file and
+//! line of a JSON syntax error). The formats are documented in docs/simulate.md.
+
+use clap::{Args, ValueEnum};
+use iam_policy::eval::input::{self, LoadedRequest};
+use iam_policy::eval::{Evaluation, LayerDecision, Options, evaluate};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("input").required(true))]
+pub struct SimulateArgs {
+    /// A request file: {"request": {...}, "policies": {...}}.
+    #[arg(long, group = "input", value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// A JSON Lines file with one request object per line; prints one JSON result per line.
+    #[arg(long, group = "input", value_name = "FILE.jsonl")]
+    pub batch: Option<PathBuf>,
+    /// Output format for --request (--batch always prints JSON lines).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Source texts by policy label, so the human trace can show `file:line`.
+struct Sources {
+    request_path: String,
+    request_text: String,
+    files: Vec<(String, String)>,
+}
+
+impl Sources {
+    fn text_of(&self, label: &str) -> (&str, &str) {
+        match self.files.iter().find(|(l, _)| l == label) {
+            Some((l, t)) => (l.as_str(), t.as_str()),
+            None => (self.request_path.as_str(), self.request_text.as_str()),
+        }
+    }
+}
+
+pub fn run(args: &SimulateArgs) -> u8 {
+    match (&args.request, &args.batch) {
+        (Some(file), _) => run_one(file, args.format),
+        (None, Some(file)) => run_batch(file),
+        (None, None) => {
+            eprintln!("iam-policy-ls simulate: give --request FILE or --batch FILE.jsonl");
+            2
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
+/// Loads a request document; policy path strings resolve relative to `base`.
+fn load(text: &str, label: &str, base: &Path, files: &mut Vec<(String, String)>) -> Result<LoadedRequest, String> {
+    load_inner(text, label, base, files).map_err(|e| {
+        if e.starts_with(label) {
+            e
+        } else {
+            format!("{label}: {e}")
+        }
+    })
+}
+
+fn load_inner(
+    text: &str,
+    label: &str,
+    base: &Path,
+    files: &mut Vec<(String, String)>,
+) -> Result<LoadedRequest, String> {
+    let mut loader = |p: &str| -> Result<(String, String), String> {
+        let text = read(&base.join(p))?;
+        files.push((p.to_string(), text.clone()));
+        Ok((p.to_string(), text))
+    };
+    input::load(text, label, &mut loader)
+}
+
+fn decide(loaded: &LoadedRequest) -> Evaluation {
+    evaluate(
+        &loaded.policies,
+        &loaded.request,
+        &Options {
+            explain: true,
+            catalog: None,
+        },
+    )
+}
+
+fn base_dir(file: &Path) -> PathBuf {
+    file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn run_one(file: &Path, format: Format) -> u8 {
+    let label = file.display().to_string();
+    let text = match read(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("iam-policy-ls simulate: {e}");
+            return 2;
+        }
+    };
+    let mut files = Vec::new();
+    let loaded = match load(&text, &label, &base_dir(file), &mut files) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("iam-policy-ls simulate: {e}");
+            return 2;
+        }
+    };
+    let evaluation = decide(&loaded);
+    let rendered = match format {
+        Format::Json => serde_json::to_string_pretty(&evaluation).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+        Format::Human => human(
+            &evaluation,
+            &Sources {
+                request_path: label,
+                request_text: text,
+                files,
+            },
+        ),
+    };
+    match writeln!(std::io::stdout().lock(), "{rendered}") {
+        Ok(()) => 0,
+        Err(_) => 2,
+    }
+}
+
+fn run_batch(file: &Path) -> u8 {
+    let text = match read(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("iam-policy-ls simulate: {e}");
+            return 2;
+        }
+    };
+    let base = base_dir(file);
+    let mut stdout = std::io::stdout().lock();
+    let mut status = 0;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let label = format!("{}:{}", file.display(), i + 1);
+        let mut files = Vec::new();
+        let out = match load(line, &label, &base, &mut files) {
+            Ok(loaded) => serde_json::to_string(&decide(&loaded)),
+            Err(e) => {
+                eprintln!("iam-policy-ls simulate: {e}");
+                status = 2;
+                serde_json::to_string(&serde_json::json!({ "error": e }))
+            }
+        };
+        let out = out.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        if writeln!(stdout, "{out}").is_err() {
+            return 2;
+        }
+    }
+    status
+}
+
+fn human(e: &Evaluation, sources: &Sources) -> String {
+    let mut out = String::new();
+    let Some(x) = &e.explanation else {
+        return e.decision.as_str().to_string();
+    };
+    out.push_str(&format!("{}: {}\n", e.decision.as_str(), x.reason));
+    out.push_str(&format!(
+        "  request: {} calls {} on {}",
+        x.principal, x.action, x.resource
+    ));
+    if let Some(acct) = &x.resource_account {
+        out.push_str(&format!(
+            " (resource account {acct}, {})",
+            if x.cross_account {
+                "cross-account"
+            } else {
+                "same account"
+            }
+        ));
+    }
+    out.push('\n');
+    for layer in &x.layers {
+        if !layer.applies {
+            continue;
+        }
+        let decision = match layer.decision {
+            LayerDecision::Allow => "allows",
+            LayerDecision::Deny => "denies",
+            LayerDecision::NoMatch => "no matching statement",
+            LayerDecision::NotApplicable => "not applicable",
+        };
+        match &layer.org_identifier {
+            Some(id) => out.push_str(&format!("  {} at {id}: {decision}\n", layer.layer.title())),
+            None => out.push_str(&format!("  {}: {decision}\n", layer.layer.title())),
+        }
+        for st in &layer.statements {
+            let (file, text) = sources.text_of(&st.policy);
+            let (line, col) = input::line_col(text, st.range.start);
+            let sid = st.sid.as_deref().map(|s| format!(" \"{s}\"")).unwrap_or_default();
+            out.push_str(&format!(
+                "    {} {} statement {}{sid} ({file}:{line}:{col}) {}{}\n",
+                if st.matched { "✓" } else { "✗" },
+                st.policy,
+                st.statement_index,
+                st.effect,
+                if st.matched { "" } else { ", conditions not met" }
+            ));
+            for c in &st.conditions {
+                let request = c
+                    .request_values
+                    .as_ref()
+                    .map_or_else(|| "(missing)".to_string(), |v| format!("{v:?}"));
+                out.push_str(&format!(
+                    "        {} {} {}: request {request}, policy {:?}\n",
+                    if c.result { "✓" } else { "✗" },
+                    c.operator,
+                    c.key,
+                    c.policy_values
+                ));
+                if let Some(note) = &c.note {
+                    out.push_str(&format!("          note: {note}\n"));
+                }
+            }
+        }
+    }
+    if !x.missing_context_keys.is_empty() {
+        out.push_str(&format!(
+            "  missing context keys: {}\n",
+            x.missing_context_keys.join(", ")
+        ));
+    }
+    for w in &x.warnings {
+        out.push_str(&format!("  warning: {w}\n"));
+    }
+    out.trim_end().to_string()
+}
