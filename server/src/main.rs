@@ -3,8 +3,6 @@
 
 use iam_policy_ls::cli;
 
-mod simulate;
-
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -29,7 +27,7 @@ enum Command {
     /// Explain a check code, or list all codes.
     Explain(cli::explain::ExplainArgs),
     /// Decide a request offline as AWS would, and explain which layer and statement decided.
-    Simulate(simulate::SimulateArgs),
+    Simulate(cli::simulate::SimulateArgs),
 }
 
 /// The version with the catalog it embeds, so a report can say how current the data is.
@@ -60,7 +58,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => cli::check::run(&args),
         Some(Command::Explain(args)) => cli::explain::run(&args),
-        Some(Command::Simulate(args)) => simulate::run(&args),
+        Some(Command::Simulate(args)) => cli::simulate::run(&args),
         None => {
             let _ = cli.stdio;
             eprintln!("iam-policy-ls: the language server is not built yet; use a subcommand (see --help)");

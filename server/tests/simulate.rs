@@ -54,6 +54,8 @@ fn decisions_of_the_fixtures() {
         ("username-under-2008.json", "ImplicitlyDenied"),
         ("explicit-deny-negated.json", "ExplicitlyDenied"),
         ("anonymous-public-read.json", "Allowed"),
+        // s3:ListAllMyBuckets takes no resource type: only "Resource": "*" grants it (catalog).
+        ("action-without-resource-type.json", "ImplicitlyDenied"),
     ];
     for (name, expected) in cases {
         let v = json(name);

@@ -592,3 +592,27 @@ fn allow_decision(
         request.resource
     ))
 }
+
+/// The embedded catalog, as the evaluator sees it. It answers for documented actions;
+/// undocumented or unknown actions stay "unknown" so they keep matching any resource.
+pub struct EmbeddedCatalog;
+
+impl ActionCatalog for EmbeddedCatalog {
+    fn takes_resource_type(&self, action: &str) -> Option<bool> {
+        let action = crate::catalog::catalog().action(action)?;
+        action.is_documented().then(|| action.resource_types().next().is_some())
+    }
+}
+
+#[cfg(test)]
+mod catalog_hook_tests {
+    use super::ActionCatalog;
+
+    #[test]
+    fn catalog_knows_which_actions_take_resources() {
+        let catalog = super::EmbeddedCatalog;
+        assert_eq!(catalog.takes_resource_type("s3:GetObject"), Some(true));
+        assert_eq!(catalog.takes_resource_type("s3:ListAllMyBuckets"), Some(false));
+        assert_eq!(catalog.takes_resource_type("nosuch:Thing"), None);
+    }
+}

@@ -23,7 +23,7 @@ pub mod request;
 pub mod template;
 
 pub use compile::{CompiledPolicy, CompiledStatement, PrincipalMatch};
-pub use decide::{ActionCatalog, Options, OrgLevel, Policies, decide, evaluate, explain};
+pub use decide::{ActionCatalog, EmbeddedCatalog, Options, OrgLevel, Policies, decide, evaluate, explain};
 pub use explain::{
     ByteRange, ConditionTrace, Decision, Evaluation, Explanation, Layer, LayerDecision, LayerTrace, StatementTrace,
 };

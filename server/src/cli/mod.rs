@@ -4,3 +4,4 @@ pub mod check;
 pub mod explain;
 pub mod inputs;
 pub mod report;
+pub mod simulate;

@@ -93,7 +93,7 @@ fn decide(loaded: &LoadedRequest) -> Evaluation {
         &loaded.request,
         &Options {
             explain: true,
-            catalog: None,
+            catalog: Some(&iam_policy::eval::EmbeddedCatalog),
         },
     )
 }
