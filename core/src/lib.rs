@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod checks;
+pub mod config;
 pub mod finding;
 pub mod json;
 pub mod model;
