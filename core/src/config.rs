@@ -193,9 +193,7 @@ impl Config {
             }
         }
         for (key, value) in raw.policy_types.map(|e| e.0).unwrap_or_default() {
-            let glob = globset::GlobBuilder::new(key.get_ref())
-                .literal_separator(true)
-                .build();
+            let glob = globset::GlobBuilder::new(key.get_ref()).literal_separator(true).build();
             let glob = match glob {
                 Ok(g) => g.compile_matcher(),
                 Err(e) => {
@@ -337,7 +335,10 @@ mod tests {
             config.glob_type(Path::new("/repo/scp/org/deny.json")),
             Some(PolicyType::Scp)
         );
-        assert_eq!(config.glob_type(Path::new("/repo/a/trust.json")), Some(PolicyType::Trust));
+        assert_eq!(
+            config.glob_type(Path::new("/repo/a/trust.json")),
+            Some(PolicyType::Trust)
+        );
         assert_eq!(config.glob_type(Path::new("/repo/other.json")), None);
         // Default type, unless the file name says otherwise.
         assert_eq!(
