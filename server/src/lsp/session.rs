@@ -96,7 +96,11 @@ impl Session {
 
     /// The text of an open document, for tests and later handlers.
     pub fn text(&self, uri: &Uri) -> Option<&str> {
-        self.documents.get(uri.as_str()).map(|e| e.doc.text())
+        self.document(uri).map(Document::text)
+    }
+
+    pub fn document(&self, uri: &Uri) -> Option<&Document> {
+        self.documents.get(uri.as_str()).map(|e| &e.doc)
     }
 
     pub fn open(&mut self, uri: Uri, language_id: String, version: i32, text: String) -> Outcome {
@@ -403,4 +407,130 @@ fn error_message(path: &Path, rope: &Rope, errors: &[ConfigError]) -> Option<(Me
         MessageType::ERROR,
         format!("iam-policy-ls: invalid configuration\n{}", lines.join("\n")),
     ))
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::lsp::document::from_position;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+    use tower_lsp_server::ls_types::Range;
+
+    const BASE: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"中文\", \"Effect\": \"Allow\", \"Action\": [\"s3:Get*\"], \"Resource\": \"*\"},\r\n    {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"😀\"}\n  ]\n}\n";
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just(""),
+            Just("a"),
+            Just("é"),
+            Just("😀"),
+            Just("中"),
+            Just("\r\n"),
+            Just("\n"),
+            Just("\""),
+            Just("{"),
+            Just("}"),
+            Just("["),
+            Just("]"),
+            Just(","),
+            Just(":"),
+            Just("\"Effect\": \"allow\""),
+            Just("\"Statement\": ["),
+            Just("// c"),
+        ]
+    }
+
+    /// (start, length, inserted text), start and length as fractions of the current text.
+    fn edit() -> impl Strategy<Value = (f64, usize, Vec<&'static str>)> {
+        (0.0..=1.0f64, 0usize..12, proptest::collection::vec(piece(), 0..4))
+    }
+
+    fn encoding() -> impl Strategy<Value = Encoding> {
+        prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)]
+    }
+
+    fn floor(text: &str, mut i: usize) -> usize {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn sexp(doc: &Document) -> Option<String> {
+        doc.syntax().tree().map(|t| t.root_node().to_sexp())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Random edit sequences applied incrementally give the same text, tree, model and
+        /// diagnostics as a fresh parse of the final text.
+        #[test]
+        fn incremental_equals_fresh(edits in proptest::collection::vec(edit(), 1..25), enc in encoding()) {
+            let uri = Uri::from_str("file:///nonexistent-iam-ls-prop/p.json").unwrap();
+            let mut session = Session::new(enc);
+            session.open(uri.clone(), "iam-policy".into(), 1, BASE.to_owned());
+            let mut expected = BASE.to_owned();
+            let mut last = None;
+            for (i, (at, len, pieces)) in edits.into_iter().enumerate() {
+                let start = floor(&expected, ((expected.len() as f64) * at) as usize);
+                let end = floor(&expected, (start + len).min(expected.len()));
+                // CR LF is one line break: positions cannot point between them.
+                let inside_crlf = |b: usize| b > 0 && expected.as_bytes().get(b - 1) == Some(&b'\r') && expected.as_bytes().get(b) == Some(&b'\n');
+                let start = if inside_crlf(start) { start - 1 } else { start };
+                let end = if inside_crlf(end) { end - 1 } else { end }.max(start);
+                let new_text = pieces.concat();
+                let rope = Rope::from_str(&expected);
+                let range = Range {
+                    start: from_position(position::position(&rope, start, enc)),
+                    end: from_position(position::position(&rope, end, enc)),
+                };
+                expected.replace_range(start..end, &new_text);
+                let change = TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: new_text };
+                let outcome = session.change(&uri, 2 + i as i32, vec![change]);
+                last = outcome.publish.into_iter().next();
+            }
+            let doc = session.document(&uri).unwrap();
+            prop_assert_eq!(doc.text(), expected.as_str());
+            prop_assert_eq!(doc.rope().to_string(), expected.clone());
+
+            let fresh = Document::new(expected.clone(), 1, "iam-policy".into(), None);
+            prop_assert_eq!(sexp(doc), sexp(&fresh));
+            let model = |d: &Document| d.syntax().tree().map(|t| json::build(d.text(), t));
+            prop_assert_eq!(model(doc), model(&fresh));
+
+            let fresh_uri = Uri::from_str("file:///nonexistent-iam-ls-prop/q.json").unwrap();
+            let mut fresh_session = Session::new(enc);
+            let fresh_outcome = fresh_session.open(fresh_uri, "iam-policy".into(), 1, expected);
+            let fresh_diags = fresh_outcome.publish.into_iter().next().unwrap().diagnostics;
+            let mut incremental = last.unwrap().diagnostics;
+            // Related locations name the document's own URI.
+            for d in &mut incremental {
+                d.related_information = None;
+            }
+            let fresh_diags: Vec<_> = fresh_diags.into_iter().map(|mut d| { d.related_information = None; d }).collect();
+            prop_assert_eq!(incremental, fresh_diags);
+        }
+    }
+
+    #[test]
+    fn stale_versions_and_unknown_documents_change_nothing() {
+        let uri = Uri::from_str("file:///nonexistent-iam-ls-prop/s.json").unwrap();
+        let mut session = Session::new(Encoding::Utf16);
+        session.open(uri.clone(), "iam-policy".into(), 3, "{}".into());
+        let change = |text: &str| TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.into(),
+        };
+        assert!(session.change(&uri, 3, vec![change("x")]).publish.is_empty());
+        assert!(session.change(&uri, 1, vec![change("x")]).publish.is_empty());
+        assert_eq!(session.text(&uri), Some("{}"));
+        let other = Uri::from_str("file:///nonexistent-iam-ls-prop/t.json").unwrap();
+        assert!(session.change(&other, 9, vec![change("x")]).publish.is_empty());
+        assert_eq!(session.document_count(), 1);
+        assert_eq!(session.change(&uri, 4, vec![change("{ }")]).publish.len(), 1);
+        assert_eq!(session.text(&uri), Some("{ }"));
+    }
 }

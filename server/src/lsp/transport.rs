@@ -6,7 +6,6 @@
 //! `-32600` invalid request, `id: null`).
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
@@ -32,29 +31,19 @@ pub fn malformed_error(params: &MalformedParams) -> Result<()> {
     })
 }
 
-/// The fields that make a body a JSON-RPC message for tower-lsp-server.
-#[derive(Deserialize)]
-struct Probe {
-    jsonrpc: Option<String>,
-    method: Option<IgnoredAny>,
-    id: Option<IgnoredAny>,
-    result: Option<IgnoredAny>,
-    error: Option<IgnoredAny>,
-}
-
 /// Why a body cannot be handed on, as (code, message).
 fn check(body: &[u8]) -> std::result::Result<(), (i64, String)> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err((-32700, "the message body is not valid UTF-8".to_owned()));
     };
-    match serde_json::from_str::<serde_json::Value>(text).map(|_| ()) {
-        Err(e) => return Err((-32700, format!("the message body is not JSON: {e}"))),
-        Ok(()) => {}
-    }
-    let probe: Probe =
-        serde_json::from_str(text).map_err(|_| (-32600, "the message is not a JSON-RPC 2.0 object".to_owned()))?;
-    let is_message = probe.jsonrpc.as_deref() == Some("2.0")
-        && (probe.method.is_some() || (probe.id.is_some() && (probe.result.is_some() || probe.error.is_some())));
+    let value = serde_json::from_str::<serde_json::Value>(text)
+        .map_err(|e| (-32700, format!("the message body is not JSON: {e}")))?;
+    let Some(object) = value.as_object() else {
+        return Err((-32600, "the message is not a JSON-RPC 2.0 object".to_owned()));
+    };
+    let is_message = object.get("jsonrpc").and_then(|v| v.as_str()) == Some("2.0")
+        && (object.get("method").is_some_and(serde_json::Value::is_string)
+            || (object.contains_key("id") && (object.contains_key("result") || object.contains_key("error"))));
     if is_message {
         Ok(())
     } else {
