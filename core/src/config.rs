@@ -112,7 +112,15 @@ fn span_of<T>(s: &Spanned<T>) -> Option<Span> {
 fn describe(value: &toml::Value) -> String {
     match value {
         toml::Value::String(s) => format!("\"{s}\""),
-        other => format!("a {}", other.type_str()),
+        other => {
+            let name = other.type_str();
+            let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {name}")
+        }
     }
 }
 
