@@ -143,48 +143,28 @@ impl LanguageServer for Backend {
     // the body runs when tower-lsp-server first polls the handler, which it does in arrival
     // order, and before anything awaits.
 
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "the state change must run before the future is returned"
-    )]
     fn did_open(&self, params: DidOpenTextDocumentParams) -> impl Future<Output = ()> + Send {
         let d = params.text_document;
         let outcome = self.session().open(d.uri, d.language_id, d.version, d.text);
         self.send(outcome)
     }
 
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "the state change must run before the future is returned"
-    )]
     fn did_change(&self, params: DidChangeTextDocumentParams) -> impl Future<Output = ()> + Send {
         let d = params.text_document;
         let outcome = self.session().change(&d.uri, d.version, params.content_changes);
         self.send(outcome)
     }
 
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "the state change must run before the future is returned"
-    )]
     fn did_close(&self, params: DidCloseTextDocumentParams) -> impl Future<Output = ()> + Send {
         let outcome = self.session().close(&params.text_document.uri);
         self.send(outcome)
     }
 
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "the state change must run before the future is returned"
-    )]
     fn did_save(&self, params: DidSaveTextDocumentParams) -> impl Future<Output = ()> + Send {
         let outcome = self.session().saved(&params.text_document.uri);
         self.send(outcome)
     }
 
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "the state change must run before the future is returned"
-    )]
     fn did_change_configuration(&self, params: DidChangeConfigurationParams) -> impl Future<Output = ()> + Send {
         // Pull-model clients send `null` settings as a mere signal; we do not pull.
         let outcome = if params.settings.is_null() {
@@ -195,10 +175,6 @@ impl LanguageServer for Backend {
         self.send(outcome)
     }
 
-    #[expect(
-        clippy::manual_async_fn,
-        reason = "the state change must run before the future is returned"
-    )]
     fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) -> impl Future<Output = ()> + Send {
         let uris: Vec<_> = params.changes.into_iter().map(|c| c.uri).collect();
         let outcome = self.session().files_changed(&uris);

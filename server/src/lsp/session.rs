@@ -410,7 +410,6 @@ fn error_message(path: &Path, rope: &Rope, errors: &[ConfigError]) -> Option<(Me
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 mod tests {
     use super::*;
     use crate::lsp::document::from_position;
