@@ -231,3 +231,13 @@ fn check_reads_the_same_file() {
         "{stderr}"
     );
 }
+
+#[test]
+fn invalid_initialization_options_are_shown_during_initialize() {
+    let mut server = TestServer::spawn();
+    let result = server.initialize(json!({}), Some(json!({"checks": {"INVALID_EFFECT": 7}})));
+    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2);
+    let shown = server.notification("window/showMessage");
+    assert!(shown["message"].as_str().unwrap().contains("INVALID_EFFECT"), "{shown}");
+    assert!(server.shutdown().success());
+}

@@ -126,4 +126,14 @@ fn log_level_flag_and_env_control_stderr() {
     quiet.initialize(json!({}), None);
     assert!(quiet.shutdown().success());
     assert!(!quiet.stderr().contains("ready"), "{}", quiet.stderr());
+
+    // The flag wins over the environment; `--stdio` is accepted.
+    let mut flagged = TestServer::spawn_with(
+        &["--stdio", "--log-level", "error"],
+        None,
+        &[("IAM_POLICY_LS_LOG", "debug")],
+    );
+    flagged.initialize(json!({}), None);
+    assert!(flagged.shutdown().success());
+    assert!(!flagged.stderr().contains("ready"), "{}", flagged.stderr());
 }

@@ -73,7 +73,12 @@ impl TestServer {
     }
 
     pub fn spawn_in(dir: Option<&std::path::Path>, env: &[(&str, &str)]) -> TestServer {
+        Self::spawn_with(&[], dir, env)
+    }
+
+    pub fn spawn_with(args: &[&str], dir: Option<&std::path::Path>, env: &[(&str, &str)]) -> TestServer {
         let mut command = Command::new(binary());
+        command.args(args);
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
