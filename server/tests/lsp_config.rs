@@ -241,3 +241,42 @@ fn invalid_initialization_options_are_shown_during_initialize() {
     assert!(shown["message"].as_str().unwrap().contains("INVALID_EFFECT"), "{shown}");
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn watched_configuration_changes_on_disk_republish() {
+    let dir = TempDir::new("watch");
+    let policy = dir.write("p.json", POLICY);
+    let capabilities = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut server, _) = TestServer::initialized(capabilities, None);
+    let request = server.take("client/registerCapability", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let registration = &request["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"][0]["globPattern"],
+        "**/.iam-policy-ls.toml"
+    );
+    // The client's answer (a null result) must reach the server intact.
+    server.send(&json!({"jsonrpc": "2.0", "id": request["id"], "result": null}));
+
+    let u = file_uri(&policy);
+    server.open(&u, "iam-policy", 1, POLICY);
+    assert_eq!(
+        codes_and_severities(&server.diagnostics(&u)),
+        [("INVALID_EFFECT".into(), 1)]
+    );
+    let config = dir.write(".iam-policy-ls.toml", "[checks]\nINVALID_EFFECT = \"off\"\n");
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 1}]}),
+    );
+    assert_eq!(codes_and_severities(&server.diagnostics(&u)), []);
+    // Other files changing: nothing to do.
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&policy), "type": 2}]}),
+    );
+    server.assert_quiet(Duration::from_millis(200));
+    assert!(server.shutdown().success());
+}
