@@ -89,6 +89,13 @@ fn unknown_methods_and_malformed_messages_keep_the_server_serving() {
     server.send_raw(b"Content-Length: 9\r\n\r\n{not json");
     let parse_error = server.take("a parse error", |m| m["error"]["code"] == -32700);
     assert_eq!(parse_error["id"], Value::Null);
+    // A header without Content-Length, and a JSON body that is not a JSON-RPC message.
+    server.send_raw(b"X-Nonsense: 1\r\n\r\n");
+    let header_error = server.take("a header error", |m| m["error"]["code"] == -32700);
+    assert_eq!(header_error["id"], Value::Null);
+    server.send_raw(b"Content-Length: 5\r\n\r\n[1,2]");
+    let invalid = server.take("an invalid request", |m| m["error"]["code"] == -32600);
+    assert_eq!(invalid["id"], Value::Null);
     // `$/cancelRequest` for a finished or unknown request: nothing to answer.
     server.notify("$/cancelRequest", json!({"id": 12345}));
     server.assert_quiet(Duration::from_millis(200));
