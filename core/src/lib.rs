@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod checks;
+pub mod config;
 pub mod eval;
 pub mod finding;
 pub mod json;

@@ -3,4 +3,5 @@
 //! `iam-policy` crate; this crate converts, transports and renders.
 
 pub mod cli;
+pub mod lsp;
 pub mod position;

@@ -16,6 +16,10 @@ struct Cli {
     /// Serve LSP over stdin/stdout (the default when no subcommand is given).
     #[arg(long)]
     stdio: bool,
+    /// Log level for stderr (and the editor's log): error, warn, info, debug, trace, or a
+    /// `tracing` filter. Default: $IAM_POLICY_LS_LOG, else info.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    log_level: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -55,14 +59,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    iam_policy_ls::lsp::logging::init(cli.log_level.as_deref());
     let code = match cli.command {
         Some(Command::Check(args)) => cli::check::run(&args),
         Some(Command::Explain(args)) => cli::explain::run(&args),
         Some(Command::Simulate(args)) => cli::simulate::run(&args),
         None => {
             let _ = cli.stdio;
-            eprintln!("iam-policy-ls: the language server is not built yet; use a subcommand (see --help)");
-            2
+            iam_policy_ls::lsp::run()
         }
     };
     ExitCode::from(code)

@@ -1,13 +1,18 @@
 //! `iam-policy-ls check`: checks files, directories or stdin; exit 0 (no error), 1 (errors) or 2
-//! (usage or I/O problems).
+//! (usage, I/O or configuration problems). Each file is checked with the nearest
+//! `.iam-policy-ls.toml` (see docs/configuration.md).
 
 use super::inputs::{self, Input, Source};
 use super::report::{self, FileReport, Outcome};
+use crate::position::{Encoding, position};
 use clap::{Args, ValueEnum};
+use iam_policy::config::{self, Config};
 use iam_policy::{Options, PolicyType, Severity, analysis, json};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -35,10 +40,15 @@ fn parse_policy_type(s: &str) -> Result<PolicyType, String> {
 
 pub fn run(args: &CheckArgs) -> u8 {
     let inputs = inputs::collect(&args.paths);
+    let configs = Configs::default();
     let reports: Vec<FileReport> = inputs
         .into_par_iter()
-        .map(|input| check_one(input, args.policy_type))
+        .map(|input| {
+            let config = configs.for_input(&input.display);
+            check_one(input, args.policy_type, &config)
+        })
         .collect();
+    let config_errors = configs.report_errors();
     let rendered = match args.format {
         Format::Human => report::human(&reports, std::io::stdout().is_terminal()),
         Format::Json => report::json(&reports).to_string(),
@@ -55,7 +65,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         Outcome::Checked { findings, .. } => findings.iter().any(|f| f.severity == Severity::Error),
         _ => false,
     });
-    if unreadable {
+    if config_errors {
+        2
+    } else if unreadable {
         for r in &reports {
             if let Outcome::Unreadable(why) = &r.outcome {
                 eprintln!("iam-policy-ls: {}: {why}", r.path);
@@ -69,16 +81,80 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
 }
 
-fn check_one(input: Input, policy_type: Option<PolicyType>) -> FileReport {
+/// The `.iam-policy-ls.toml` that applies to each input (found upward from the file, or from
+/// the working directory for stdin), each file loaded once.
+#[derive(Default)]
+struct Configs {
+    loaded: Mutex<HashMap<PathBuf, Arc<Config>>>,
+    errors: Mutex<Vec<String>>,
+}
+
+impl Configs {
+    fn for_input(&self, display: &str) -> Arc<Config> {
+        let path = if display == "-" {
+            PathBuf::from("stdin")
+        } else {
+            PathBuf::from(display)
+        };
+        let absolute = std::path::absolute(&path).unwrap_or(path);
+        let Some(file) = absolute.parent().and_then(config::find) else {
+            return Arc::new(Config::default());
+        };
+        let mut loaded = self.loaded.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = loaded.get(&file) {
+            return found.clone();
+        }
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let (found, errors) = Config::parse(&text, Some(&file));
+        let rope = ropey::Rope::from_str(&text);
+        let mut all = self.errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.extend(errors.iter().map(|e| match e.span {
+            Some(span) => {
+                let p = position(&rope, span.start, Encoding::Utf32);
+                format!(
+                    "{}:{}:{}: {}",
+                    file.display(),
+                    p.line.saturating_add(1),
+                    p.character.saturating_add(1),
+                    e.message
+                )
+            }
+            None => format!("{}: {}", file.display(), e.message),
+        }));
+        let found = Arc::new(found);
+        loaded.insert(file, found.clone());
+        found
+    }
+
+    /// Prints the configuration problems; true when there were any.
+    fn report_errors(&self) -> bool {
+        let errors = self.errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for e in errors.iter() {
+            eprintln!("iam-policy-ls: invalid configuration: {e}");
+        }
+        !errors.is_empty()
+    }
+}
+
+fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> FileReport {
     let outcome = match input.source {
         Source::Unreadable(why) => Outcome::Unreadable(why),
         Source::Text(text) => {
             let doc = json::parse(&text);
-            let is_policy =
-                input.explicit || analysis::is_policy_file_name(&input.display) || analysis::looks_like_policy(&doc);
+            let absolute = (input.display != "-").then(|| {
+                let p = PathBuf::from(&input.display);
+                std::path::absolute(&p).unwrap_or(p)
+            });
+            let is_policy = input.explicit
+                || analysis::is_policy_file_name(&input.display)
+                || analysis::looks_like_policy(&doc)
+                || absolute.as_deref().is_some_and(|p| config.glob_type(p).is_some());
             if is_policy {
                 let path = (input.display != "-").then_some(input.display.as_str());
-                let result = analysis::analyze(&text, &doc, Options { policy_type, path });
+                // --policy-type wins over the configuration.
+                let policy_type = policy_type.or_else(|| config.policy_type_for(absolute.as_deref()));
+                let mut result = analysis::analyze(&text, &doc, Options { policy_type, path });
+                config.apply(&mut result.findings);
                 Outcome::Checked {
                     findings: result.findings,
                     policy_type: result.policy_type,

@@ -1,0 +1,155 @@
+//! Latency and memory of the language server through stdio, as an editor sees them. Prints
+//! median and p99 per scenario, and the server's resident memory. It measures; it asserts
+//! nothing (machines are noisy).
+//!
+//! `cargo bench -p iam-policy-ls --bench lsp` (builds the binary with the release profile).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a benchmark harness: failing loudly is right"
+)]
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::TestServer;
+use serde_json::json;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const STATEMENT: &str = r#"{"Sid": "Typed", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "arn:aws:s3:::bucket/*"}, "#;
+
+fn corpus(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/corpus/aws-managed")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn summary(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "{name:<58} n={:<5} median {:>9.3} ms   p99 {:>9.3} ms   max {:>9.3} ms",
+        samples.len(),
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        at(1.0).as_secs_f64() * 1e3
+    );
+}
+
+/// (line, character) of byte `at` in ASCII `text`.
+fn line_col(text: &str, at: usize) -> (u32, u32) {
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let col = at - before.rfind('\n').map_or(0, |i| i + 1);
+    (line as u32, col as u32)
+}
+
+/// Types `STATEMENT` `rounds` times, one character per didChange, right after `"Statement": [`,
+/// and measures each didChange -> publishDiagnostics.
+fn typing(name: &str, text: &str, rounds: usize) {
+    let mut server = TestServer::start();
+    let uri = common::uri("typing.json");
+    server.open(&uri, "iam-policy", 1, text);
+    server.diagnostics(&uri);
+    let at = text.find("\"Statement\"").unwrap();
+    let at = at + text[at..].find('[').unwrap() + 1;
+    let (line, mut col) = line_col(text, at);
+    let mut version = 1;
+    let mut samples = Vec::new();
+    for _ in 0..rounds {
+        for ch in STATEMENT.chars() {
+            version += 1;
+            let t0 = Instant::now();
+            server.change(&uri, version, [line, col, line, col], &ch.to_string());
+            let published = server.diagnostics(&uri);
+            samples.push(t0.elapsed());
+            assert_eq!(published["version"], version);
+            col += 1;
+        }
+    }
+    summary(&format!("typing into {name} ({} bytes)", text.len()), samples);
+    assert!(server.shutdown().success());
+}
+
+fn startup(runs: usize) {
+    let small =
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        let mut server = TestServer::spawn();
+        server.initialize(json!({}), None);
+        let uri = common::uri("small.json");
+        server.open(&uri, "iam-policy", 1, small);
+        server.diagnostics(&uri);
+        samples.push(t0.elapsed());
+        assert!(server.shutdown().success());
+    }
+    summary("spawn -> initialize -> didOpen -> first diagnostics", samples);
+}
+
+fn memory() {
+    let mut names: Vec<(u64, String)> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus/aws-managed"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| {
+                (
+                    e.metadata().map(|m| m.len()).unwrap_or(0),
+                    e.file_name().to_string_lossy().into_owned(),
+                )
+            })
+            .collect();
+    names.sort();
+    names.reverse();
+    let largest: Vec<String> = names.into_iter().take(10).map(|(_, n)| n).collect();
+    let mut server = TestServer::start();
+    let status = |pid: u32, key: &str| -> String {
+        let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        s.lines()
+            .find(|l| l.starts_with(key))
+            .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    let before = status(server.pid(), "VmRSS");
+    let mut total = 0;
+    for (i, name) in largest.iter().enumerate() {
+        let text = corpus(name);
+        total += text.len();
+        let uri = common::uri(&format!("mem/{i}.json"));
+        server.open(&uri, "iam-policy", 1, &text);
+        server.diagnostics(&uri);
+    }
+    // Type into each of them a little, so incremental state is exercised too.
+    for i in 0..largest.len() {
+        let uri = common::uri(&format!("mem/{i}.json"));
+        server.change(&uri, 2, [0, 1, 0, 1], " ");
+        server.diagnostics(&uri);
+    }
+    println!(
+        "memory with the 10 largest corpus policies open ({} KB total): VmRSS {}  VmHWM {}  (idle after initialize: VmRSS {before})",
+        total / 1024,
+        status(server.pid(), "VmRSS"),
+        status(server.pid(), "VmHWM"),
+    );
+    assert!(server.shutdown().success());
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing to parse.
+    let large = corpus("ReadOnlyAccess.json");
+    let mut small = String::from("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n");
+    while small.len() < 900 {
+        small.push_str("    {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:PutObject\"], \"Resource\": \"arn:aws:s3:::b/*\"},\n");
+    }
+    small.push_str("    {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}\n  ]\n}\n");
+    println!("iam-policy-ls {} ({})", env!("CARGO_PKG_VERSION"), common::binary());
+    startup(30);
+    typing("a 1 KB policy", &small, 8);
+    typing("ReadOnlyAccess", &large, 4);
+    memory();
+}

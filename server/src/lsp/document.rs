@@ -1,0 +1,90 @@
+//! One open document: its text as a rope (for position conversion) and as a syntax document
+//! (text + tree-sitter tree, reparsed incrementally). Both are edited together so they always
+//! hold the same text.
+
+use crate::position::{self, Encoding, Position};
+use iam_policy::syntax::SyntaxDocument;
+use ropey::Rope;
+use std::path::PathBuf;
+use tower_lsp_server::ls_types::{self as lsp, TextDocumentContentChangeEvent};
+
+pub struct Document {
+    pub version: i32,
+    pub language_id: String,
+    /// The file's path, for `file:` URIs.
+    pub path: Option<PathBuf>,
+    rope: Rope,
+    syntax: SyntaxDocument,
+    /// Whether the last publish for this document had diagnostics (so a document that stops
+    /// being a policy gets one empty publish and then silence).
+    pub published: bool,
+}
+
+impl Document {
+    pub fn new(text: String, version: i32, language_id: String, path: Option<PathBuf>) -> Document {
+        Document {
+            version,
+            language_id,
+            path,
+            rope: Rope::from_str(&text),
+            syntax: SyntaxDocument::new(text),
+            published: false,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        self.syntax.text()
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn syntax(&self) -> &SyntaxDocument {
+        &self.syntax
+    }
+
+    /// Applies one content change. A range is converted with the negotiated encoding; positions
+    /// past the end clamp, a reversed range is treated as empty at its start, and a position
+    /// inside a surrogate pair moves to the character's start, so no change can corrupt the
+    /// text or split a character.
+    pub fn apply(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
+        match change.range {
+            Some(range) => {
+                let start = position::offset(&self.rope, to_position(range.start), encoding);
+                let end = position::offset(&self.rope, to_position(range.end), encoding).max(start);
+                let start_char = self.rope.byte_to_char(start);
+                let end_char = self.rope.byte_to_char(end);
+                self.rope.remove(start_char..end_char);
+                self.rope.insert(start_char, &change.text);
+                self.syntax.edit(start, end, &change.text);
+            }
+            None => {
+                self.rope = Rope::from_str(&change.text);
+                self.syntax.replace(change.text);
+            }
+        }
+    }
+
+    /// The LSP range of a byte span.
+    pub fn range(&self, span: iam_policy::Span, encoding: Encoding) -> lsp::Range {
+        lsp::Range {
+            start: from_position(position::position(&self.rope, span.start, encoding)),
+            end: from_position(position::position(&self.rope, span.end, encoding)),
+        }
+    }
+}
+
+pub fn to_position(p: lsp::Position) -> Position {
+    Position {
+        line: p.line,
+        character: p.character,
+    }
+}
+
+pub fn from_position(p: Position) -> lsp::Position {
+    lsp::Position {
+        line: p.line,
+        character: p.character,
+    }
+}

@@ -1,0 +1,219 @@
+//! The language server: LSP over stdin/stdout with tower-lsp-server.
+//!
+//! Ordering: tower-lsp-server runs handlers concurrently, but it creates and first polls their
+//! futures in arrival order. Every state change is made by a synchronous call into
+//! [`session::Session`] at the very start of the handler, before its first `.await`, so changes
+//! apply in the order the client sent them; a change whose version is not newer than the
+//! document's is dropped. The lock is never held across an `.await`.
+
+pub mod diagnostics;
+pub mod document;
+pub mod logging;
+pub mod session;
+pub mod transport;
+
+use crate::position::Encoding;
+use session::{Outcome, Session};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
+    PositionEncodingKind, Registration, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+};
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+pub struct Backend {
+    client: Client,
+    session: Mutex<Session>,
+    /// Whether `shutdown` came before `exit` (the exit code says so).
+    shutdown: Arc<AtomicBool>,
+    watch_config_files: AtomicBool,
+}
+
+impl Backend {
+    fn session(&self) -> MutexGuard<'_, Session> {
+        // A poisoned lock means a handler panicked mid-update; the documents are still whole
+        // (every edit is applied in one call), so keep serving.
+        self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn send(&self, outcome: Outcome) {
+        for (typ, message) in outcome.messages {
+            tracing::warn!("{message}");
+            self.client.show_message(typ, message).await;
+        }
+        for p in outcome.publish {
+            self.client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+        }
+    }
+}
+
+/// The encoding to use: the cheapest the client offers (utf-8 needs no conversion, utf-32
+/// little), else utf-16, which every client supports.
+pub fn negotiate_encoding(params: &InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    let offers = |kind: &PositionEncodingKind| offered.is_some_and(|o| o.contains(kind));
+    if offers(&PositionEncodingKind::UTF8) {
+        Encoding::Utf8
+    } else if offers(&PositionEncodingKind::UTF32) {
+        Encoding::Utf32
+    } else {
+        Encoding::Utf16
+    }
+}
+
+impl Backend {
+    async fn malformed(&self, params: transport::MalformedParams) -> Result<()> {
+        transport::malformed_error(&params)
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = negotiate_encoding(&params);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_config_files.store(watch, Ordering::Relaxed);
+        let outcome = {
+            let mut session = self.session();
+            session.encoding = encoding;
+            match &params.initialization_options {
+                Some(options) => session.set_editor_settings(options),
+                None => Outcome::default(),
+            }
+        };
+        tracing::info!("initialize: position encoding {}", encoding.as_str());
+        // No documents are open yet; only messages about the settings.
+        self.send(outcome).await;
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(PositionEncodingKind::new(encoding.as_str())),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                        include_text: Some(false),
+                    })),
+                    ..TextDocumentSyncOptions::default()
+                })),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "iam-policy-ls".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        tracing::info!("iam-policy-ls {} ready", env!("CARGO_PKG_VERSION"));
+        if self.watch_config_files.load(Ordering::Relaxed) {
+            let registration = Registration {
+                id: "iam-policy-ls-config-watcher".to_owned(),
+                method: "workspace/didChangeWatchedFiles".to_owned(),
+                register_options: Some(serde_json::json!({
+                    "watchers": [{"globPattern": format!("**/{}", iam_policy::config::FILE_NAME)}]
+                })),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                tracing::warn!("could not register the configuration file watcher: {e}");
+            }
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    // The notification handlers below are plain `fn`s returning a future: the session call in
+    // the body runs when tower-lsp-server first polls the handler, which it does in arrival
+    // order, and before anything awaits.
+
+    fn did_open(&self, params: DidOpenTextDocumentParams) -> impl Future<Output = ()> + Send {
+        let d = params.text_document;
+        let outcome = self.session().open(d.uri, d.language_id, d.version, d.text);
+        self.send(outcome)
+    }
+
+    fn did_change(&self, params: DidChangeTextDocumentParams) -> impl Future<Output = ()> + Send {
+        let d = params.text_document;
+        let outcome = self.session().change(&d.uri, d.version, params.content_changes);
+        self.send(outcome)
+    }
+
+    fn did_close(&self, params: DidCloseTextDocumentParams) -> impl Future<Output = ()> + Send {
+        let outcome = self.session().close(&params.text_document.uri);
+        self.send(outcome)
+    }
+
+    fn did_save(&self, params: DidSaveTextDocumentParams) -> impl Future<Output = ()> + Send {
+        let outcome = self.session().saved(&params.text_document.uri);
+        self.send(outcome)
+    }
+
+    fn did_change_configuration(&self, params: DidChangeConfigurationParams) -> impl Future<Output = ()> + Send {
+        // Pull-model clients send `null` settings as a mere signal; we do not pull.
+        let outcome = if params.settings.is_null() {
+            Outcome::default()
+        } else {
+            self.session().set_editor_settings(&params.settings)
+        };
+        self.send(outcome)
+    }
+
+    fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) -> impl Future<Output = ()> + Send {
+        let uris: Vec<_> = params.changes.into_iter().map(|c| c.uri).collect();
+        let outcome = self.session().files_changed(&uris);
+        self.send(outcome)
+    }
+}
+
+/// Serves LSP on stdin/stdout until `exit`. Returns the process exit code: 0 after
+/// `shutdown` then `exit`, 1 when the client exits or disconnects without `shutdown`.
+pub fn run() -> u8 {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("iam-policy-ls: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let shut = shutdown.clone();
+    runtime.block_on(async move {
+        let (service, socket) = LspService::build(|client| {
+            logging::attach_client(client.clone());
+            Backend {
+                client,
+                session: Mutex::new(Session::new(Encoding::Utf16)),
+                shutdown: shut,
+                watch_config_files: AtomicBool::new(false),
+            }
+        })
+        .custom_method(transport::MALFORMED, Backend::malformed)
+        .finish();
+        let (filtered, server_input) = tokio::io::duplex(1 << 16);
+        let guard = tokio::spawn(transport::filter(tokio::io::stdin(), filtered));
+        Server::new(server_input, tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+        guard.abort();
+    });
+    // Don't wait for the blocking stdin reader thread (it may never return).
+    runtime.shutdown_background();
+    if shutdown.load(Ordering::SeqCst) { 0 } else { 1 }
+}

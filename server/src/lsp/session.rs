@@ -1,0 +1,535 @@
+//! The server's state and everything it does with it, synchronously: open documents, the
+//! negotiated encoding, configuration. Handlers lock it, call one method, and send the returned
+//! [`Outcome`] after releasing the lock. Nothing here awaits, so a handler applies its change
+//! before it can be interleaved with another.
+
+use super::diagnostics;
+use super::document::Document;
+use crate::position::{self, Encoding};
+use iam_policy::config::{self, Config, ConfigError};
+use iam_policy::json::{self, JsonDocument};
+use iam_policy::{Options, analysis};
+use ropey::Rope;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower_lsp_server::ls_types::{Diagnostic, MessageType, TextDocumentContentChangeEvent, Uri};
+
+/// Diagnostics to publish for one document.
+#[derive(Debug)]
+pub struct Publish {
+    pub uri: Uri,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a handler must send once it has released the session.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub publish: Vec<Publish>,
+    /// For `window/showMessage`.
+    pub messages: Vec<(MessageType, String)>,
+}
+
+impl Outcome {
+    fn extend(&mut self, other: Outcome) {
+        self.publish.extend(other.publish);
+        self.messages.extend(other.messages);
+    }
+}
+
+/// How a document is treated, from its language id and name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Language id `iam-policy`: always a policy.
+    Policy,
+    /// Language id `json`: a policy when it looks like one or is named like one.
+    Json,
+    /// `.iam-policy-ls.toml`: diagnostics for the configuration itself.
+    Config,
+    /// Anything else: ignored.
+    Other,
+}
+
+struct Entry {
+    uri: Uri,
+    kind: Kind,
+    doc: Document,
+}
+
+#[derive(Default)]
+pub struct Session {
+    pub encoding: Encoding,
+    documents: HashMap<String, Entry>,
+    /// Settings from `initializationOptions` / `workspace/didChangeConfiguration`.
+    editor: Config,
+    /// Directory -> the configuration file that applies there.
+    config_for_dir: HashMap<PathBuf, Option<PathBuf>>,
+    /// Configuration file -> that file's settings with the editor's on top.
+    configs: HashMap<PathBuf, Arc<Config>>,
+    /// The editor's settings alone, for documents without a configuration file.
+    fallback: Option<Arc<Config>>,
+}
+
+fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if uri.scheme().as_str() != "file" {
+        return None;
+    }
+    uri.to_file_path().map(std::borrow::Cow::into_owned)
+}
+
+fn is_config_file(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == config::FILE_NAME)
+}
+
+impl Session {
+    pub fn new(encoding: Encoding) -> Session {
+        Session {
+            encoding,
+            ..Session::default()
+        }
+    }
+
+    pub fn document_count(&self) -> usize {
+        self.documents.len()
+    }
+
+    /// The text of an open document, for tests and later handlers.
+    pub fn text(&self, uri: &Uri) -> Option<&str> {
+        self.document(uri).map(Document::text)
+    }
+
+    pub fn document(&self, uri: &Uri) -> Option<&Document> {
+        self.documents.get(uri.as_str()).map(|e| &e.doc)
+    }
+
+    pub fn open(&mut self, uri: Uri, language_id: String, version: i32, text: String) -> Outcome {
+        let path = file_path(&uri);
+        let kind = match (&path, language_id.as_str()) {
+            (Some(p), _) if is_config_file(p) => Kind::Config,
+            (_, "iam-policy") => Kind::Policy,
+            (_, "json" | "jsonc") => Kind::Json,
+            _ => Kind::Other,
+        };
+        let key = uri.as_str().to_owned();
+        let doc = Document::new(text, version, language_id, path);
+        self.documents.insert(key.clone(), Entry { uri, kind, doc });
+        if kind == Kind::Config {
+            self.invalidate_configs();
+            return self.republish_all();
+        }
+        let mut outcome = Outcome::default();
+        outcome.publish.extend(self.diagnose(&key, &mut outcome.messages));
+        outcome
+    }
+
+    pub fn change(&mut self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Outcome {
+        let encoding = self.encoding;
+        let key = uri.as_str();
+        let Some(entry) = self.documents.get_mut(key) else {
+            tracing::warn!("didChange for {key}, which is not open: ignored");
+            return Outcome::default();
+        };
+        if version <= entry.doc.version {
+            tracing::debug!(
+                "didChange for {key}: stale version {version} (have {}): ignored",
+                entry.doc.version
+            );
+            return Outcome::default();
+        }
+        for change in changes {
+            entry.doc.apply(change, encoding);
+        }
+        entry.doc.version = version;
+        if entry.kind == Kind::Config {
+            self.invalidate_configs();
+            return self.republish_all();
+        }
+        let key = key.to_owned();
+        let mut outcome = Outcome::default();
+        outcome.publish.extend(self.diagnose(&key, &mut outcome.messages));
+        outcome
+    }
+
+    pub fn close(&mut self, uri: &Uri) -> Outcome {
+        let Some(entry) = self.documents.remove(uri.as_str()) else {
+            return Outcome::default();
+        };
+        let mut outcome = Outcome::default();
+        if entry.kind == Kind::Config {
+            // The file on disk applies again.
+            self.invalidate_configs();
+            outcome = self.republish_all();
+        }
+        if entry.kind != Kind::Other {
+            outcome.publish.push(Publish {
+                uri: entry.uri,
+                version: None,
+                diagnostics: Vec::new(),
+            });
+        }
+        outcome
+    }
+
+    /// A document was saved: a saved configuration file is reloaded and its problems shown.
+    pub fn saved(&mut self, uri: &Uri) -> Outcome {
+        let Some(entry) = self.documents.get(uri.as_str()) else {
+            return Outcome::default();
+        };
+        if entry.kind != Kind::Config {
+            return Outcome::default();
+        }
+        let path = entry.doc.path.clone();
+        let (_, errors) = Config::parse(entry.doc.text(), path.as_deref());
+        let mut outcome = Outcome::default();
+        if let Some(path) = path {
+            outcome.messages.extend(error_message(&path, entry.doc.rope(), &errors));
+        }
+        outcome
+    }
+
+    /// Files changed on disk (`workspace/didChangeWatchedFiles`): configuration files are reread.
+    pub fn files_changed(&mut self, uris: &[Uri]) -> Outcome {
+        let touches_config = uris.iter().filter_map(file_path).any(|p| is_config_file(&p));
+        if !touches_config {
+            return Outcome::default();
+        }
+        self.invalidate_configs();
+        self.republish_all()
+    }
+
+    /// New editor settings: the same keys as `.iam-policy-ls.toml`, as JSON, either at the top
+    /// level or under `"iam-policy-ls"`. Problems are shown; the valid parts apply.
+    pub fn set_editor_settings(&mut self, settings: &serde_json::Value) -> Outcome {
+        let settings = settings
+            .get("iam-policy-ls")
+            .or_else(|| settings.get("iamPolicyLs"))
+            .unwrap_or(settings);
+        let mut outcome = Outcome::default();
+        let (config, errors) = match settings {
+            serde_json::Value::Null => (Config::default(), Vec::new()),
+            serde_json::Value::Object(map) => {
+                let cleaned: serde_json::Map<String, serde_json::Value> = map
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                match toml::to_string(&cleaned) {
+                    Ok(text) => Config::parse(&text, None),
+                    Err(e) => (
+                        Config::default(),
+                        vec![ConfigError {
+                            span: None,
+                            message: format!("settings cannot be read: {e}"),
+                        }],
+                    ),
+                }
+            }
+            other => (
+                Config::default(),
+                vec![ConfigError {
+                    span: None,
+                    message: format!("settings must be an object, not {other}"),
+                }],
+            ),
+        };
+        for e in &errors {
+            outcome
+                .messages
+                .push((MessageType::ERROR, format!("iam-policy-ls settings: {}", e.message)));
+        }
+        self.editor = config;
+        self.invalidate_configs();
+        outcome.extend(self.republish_all());
+        outcome
+    }
+
+    fn invalidate_configs(&mut self) {
+        self.config_for_dir.clear();
+        self.configs.clear();
+        self.fallback = None;
+    }
+
+    /// Diagnostics for every open document that gets them.
+    pub fn republish_all(&mut self) -> Outcome {
+        let mut outcome = Outcome::default();
+        let mut keys: Vec<String> = self.documents.keys().cloned().collect();
+        keys.sort();
+        for key in keys {
+            outcome.publish.extend(self.diagnose(&key, &mut outcome.messages));
+        }
+        outcome
+    }
+
+    /// The configuration for a document at `path`: the nearest configuration file's settings
+    /// (from its open buffer if the editor has it open) with the editor's settings on top.
+    /// Problems in a configuration file read from disk become messages, once per load.
+    fn config_for(&mut self, path: Option<&Path>, messages: &mut Vec<(MessageType, String)>) -> Arc<Config> {
+        let dir = path.and_then(Path::parent);
+        let file = dir.and_then(|dir| {
+            self.config_for_dir
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| config::find(dir))
+                .clone()
+        });
+        let Some(file) = file else {
+            return self
+                .fallback
+                .get_or_insert_with(|| Arc::new(Config::default().merged(&self.editor)))
+                .clone();
+        };
+        if let Some(found) = self.configs.get(&file) {
+            return found.clone();
+        }
+        let open = self
+            .documents
+            .values()
+            .find(|e| e.kind == Kind::Config && e.doc.path.as_deref() == Some(file.as_path()));
+        let config = match open {
+            Some(entry) => Config::parse(entry.doc.text(), Some(&file)).0,
+            None => {
+                let text = std::fs::read_to_string(&file);
+                let (config, errors) = match &text {
+                    Ok(text) => Config::parse(text, Some(&file)),
+                    Err(e) => (
+                        Config::default(),
+                        vec![ConfigError {
+                            span: None,
+                            message: format!("cannot read: {e}"),
+                        }],
+                    ),
+                };
+                let rope = Rope::from_str(text.as_deref().unwrap_or(""));
+                messages.extend(error_message(&file, &rope, &errors));
+                config
+            }
+        };
+        let config = Arc::new(config.merged(&self.editor));
+        self.configs.insert(file, config.clone());
+        config
+    }
+
+    /// Analyses one document and returns what to publish, if anything.
+    fn diagnose(&mut self, key: &str, messages: &mut Vec<(MessageType, String)>) -> Option<Publish> {
+        let (kind, path) = {
+            let entry = self.documents.get(key)?;
+            (entry.kind, entry.doc.path.clone())
+        };
+        let encoding = self.encoding;
+        match kind {
+            Kind::Other => None,
+            Kind::Config => {
+                let entry = self.documents.get_mut(key)?;
+                let (_, errors) = Config::parse(entry.doc.text(), path.as_deref());
+                let diagnostics = errors
+                    .iter()
+                    .map(|e| diagnostics::config_diagnostic(e, &entry.doc, encoding))
+                    .collect();
+                entry.doc.published = true;
+                Some(Publish {
+                    uri: entry.uri.clone(),
+                    version: Some(entry.doc.version),
+                    diagnostics,
+                })
+            }
+            Kind::Policy | Kind::Json => {
+                let config = self.config_for(path.as_deref(), messages);
+                let entry = self.documents.get_mut(key)?;
+                let doc = &entry.doc;
+                let json = match doc.syntax().tree() {
+                    Some(tree) => json::build(doc.text(), tree),
+                    None => JsonDocument::default(),
+                };
+                let name = path
+                    .as_deref()
+                    .and_then(Path::to_str)
+                    .map_or_else(|| entry.uri.as_str().to_owned(), str::to_owned);
+                let is_policy = kind == Kind::Policy
+                    || analysis::looks_like_policy(&json)
+                    || analysis::is_policy_file_name(&name)
+                    || path.as_deref().is_some_and(|p| config.glob_type(p).is_some());
+                if !is_policy {
+                    // Plain JSON: silent, except to clear what we published while it was a policy.
+                    if !entry.doc.published {
+                        return None;
+                    }
+                    entry.doc.published = false;
+                    return Some(Publish {
+                        uri: entry.uri.clone(),
+                        version: Some(entry.doc.version),
+                        diagnostics: Vec::new(),
+                    });
+                }
+                let options = Options {
+                    policy_type: config.policy_type_for(path.as_deref()),
+                    path: Some(&name),
+                };
+                let mut result = analysis::analyze(doc.text(), &json, options);
+                config.apply(&mut result.findings);
+                let diagnostics = result
+                    .findings
+                    .iter()
+                    .map(|f| diagnostics::to_diagnostic(f, doc, &entry.uri, encoding))
+                    .collect();
+                entry.doc.published = true;
+                Some(Publish {
+                    uri: entry.uri.clone(),
+                    version: Some(entry.doc.version),
+                    diagnostics,
+                })
+            }
+        }
+    }
+}
+
+/// One message listing a configuration file's problems with their line:column.
+fn error_message(path: &Path, rope: &Rope, errors: &[ConfigError]) -> Option<(MessageType, String)> {
+    if errors.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| match e.span {
+            Some(span) => {
+                let p = position::position(rope, span.start, Encoding::Utf32);
+                format!(
+                    "{}:{}:{}: {}",
+                    path.display(),
+                    p.line.saturating_add(1),
+                    p.character.saturating_add(1),
+                    e.message
+                )
+            }
+            None => format!("{}: {}", path.display(), e.message),
+        })
+        .collect();
+    Some((
+        MessageType::ERROR,
+        format!("iam-policy-ls: invalid configuration\n{}", lines.join("\n")),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::document::from_position;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+    use tower_lsp_server::ls_types::Range;
+
+    const BASE: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"中文\", \"Effect\": \"Allow\", \"Action\": [\"s3:Get*\"], \"Resource\": \"*\"},\r\n    {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"😀\"}\n  ]\n}\n";
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just(""),
+            Just("a"),
+            Just("é"),
+            Just("😀"),
+            Just("中"),
+            Just("\r\n"),
+            Just("\n"),
+            Just("\""),
+            Just("{"),
+            Just("}"),
+            Just("["),
+            Just("]"),
+            Just(","),
+            Just(":"),
+            Just("\"Effect\": \"allow\""),
+            Just("\"Statement\": ["),
+            Just("// c"),
+        ]
+    }
+
+    /// (start, length, inserted text), start and length as fractions of the current text.
+    fn edit() -> impl Strategy<Value = (f64, usize, Vec<&'static str>)> {
+        (0.0..=1.0f64, 0usize..12, proptest::collection::vec(piece(), 0..4))
+    }
+
+    fn encoding() -> impl Strategy<Value = Encoding> {
+        prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)]
+    }
+
+    fn floor(text: &str, mut i: usize) -> usize {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn sexp(doc: &Document) -> Option<String> {
+        doc.syntax().tree().map(|t| t.root_node().to_sexp())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Random edit sequences applied incrementally give the same text, tree, model and
+        /// diagnostics as a fresh parse of the final text.
+        #[test]
+        fn incremental_equals_fresh(edits in proptest::collection::vec(edit(), 1..25), enc in encoding()) {
+            let uri = Uri::from_str("file:///nonexistent-iam-ls-prop/p.json").unwrap();
+            let mut session = Session::new(enc);
+            session.open(uri.clone(), "iam-policy".into(), 1, BASE.to_owned());
+            let mut expected = BASE.to_owned();
+            let mut last = None;
+            for (i, (at, len, pieces)) in edits.into_iter().enumerate() {
+                let start = floor(&expected, ((expected.len() as f64) * at) as usize);
+                let end = floor(&expected, (start + len).min(expected.len()));
+                // CR LF is one line break: positions cannot point between them.
+                let inside_crlf = |b: usize| b > 0 && expected.as_bytes().get(b - 1) == Some(&b'\r') && expected.as_bytes().get(b) == Some(&b'\n');
+                let start = if inside_crlf(start) { start - 1 } else { start };
+                let end = if inside_crlf(end) { end - 1 } else { end }.max(start);
+                let new_text = pieces.concat();
+                let rope = Rope::from_str(&expected);
+                let range = Range {
+                    start: from_position(position::position(&rope, start, enc)),
+                    end: from_position(position::position(&rope, end, enc)),
+                };
+                expected.replace_range(start..end, &new_text);
+                let change = TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: new_text };
+                let outcome = session.change(&uri, 2 + i as i32, vec![change]);
+                last = outcome.publish.into_iter().next();
+            }
+            let doc = session.document(&uri).unwrap();
+            prop_assert_eq!(doc.text(), expected.as_str());
+            prop_assert_eq!(doc.rope().to_string(), expected.clone());
+
+            let fresh = Document::new(expected.clone(), 1, "iam-policy".into(), None);
+            prop_assert_eq!(sexp(doc), sexp(&fresh));
+            let model = |d: &Document| d.syntax().tree().map(|t| json::build(d.text(), t));
+            prop_assert_eq!(model(doc), model(&fresh));
+
+            let fresh_uri = Uri::from_str("file:///nonexistent-iam-ls-prop/q.json").unwrap();
+            let mut fresh_session = Session::new(enc);
+            let fresh_outcome = fresh_session.open(fresh_uri, "iam-policy".into(), 1, expected);
+            let fresh_diags = fresh_outcome.publish.into_iter().next().unwrap().diagnostics;
+            let mut incremental = last.unwrap().diagnostics;
+            // Related locations name the document's own URI.
+            for d in &mut incremental {
+                d.related_information = None;
+            }
+            let fresh_diags: Vec<_> = fresh_diags.into_iter().map(|mut d| { d.related_information = None; d }).collect();
+            prop_assert_eq!(incremental, fresh_diags);
+        }
+    }
+
+    #[test]
+    fn stale_versions_and_unknown_documents_change_nothing() {
+        let uri = Uri::from_str("file:///nonexistent-iam-ls-prop/s.json").unwrap();
+        let mut session = Session::new(Encoding::Utf16);
+        session.open(uri.clone(), "iam-policy".into(), 3, "{}".into());
+        let change = |text: &str| TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.into(),
+        };
+        assert!(session.change(&uri, 3, vec![change("x")]).publish.is_empty());
+        assert!(session.change(&uri, 1, vec![change("x")]).publish.is_empty());
+        assert_eq!(session.text(&uri), Some("{}"));
+        let other = Uri::from_str("file:///nonexistent-iam-ls-prop/t.json").unwrap();
+        assert!(session.change(&other, 9, vec![change("x")]).publish.is_empty());
+        assert_eq!(session.document_count(), 1);
+        assert_eq!(session.change(&uri, 4, vec![change("{ }")]).publish.len(), 1);
+        assert_eq!(session.text(&uri), Some("{ }"));
+    }
+}
