@@ -7,6 +7,7 @@ pub mod checks;
 pub mod finding;
 pub mod json;
 pub mod model;
+pub mod operator;
 pub mod policy_type;
 pub mod span;
 pub mod syntax;

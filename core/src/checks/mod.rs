@@ -9,9 +9,11 @@ use crate::model::Policy;
 use crate::policy_type::PolicyType;
 use crate::span::Span;
 
+mod actions;
 mod duplicate_json_keys;
 mod effect;
 mod json_syntax;
+mod list_util;
 mod missing_statement;
 
 /// A check code with its documentation. `doc` is markdown with the headings
@@ -38,6 +40,7 @@ pub static RULES: &[Rule] = &[
     duplicate_json_keys::RULE,
     missing_statement::RULE,
     effect::RULE,
+    actions::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
