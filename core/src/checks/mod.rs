@@ -10,6 +10,7 @@ use crate::policy_type::PolicyType;
 use crate::span::Span;
 
 mod actions;
+mod condition_keys;
 mod duplicate_json_keys;
 mod effect;
 mod json_syntax;
@@ -41,6 +42,7 @@ pub static RULES: &[Rule] = &[
     missing_statement::RULE,
     effect::RULE,
     actions::RULE,
+    condition_keys::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
