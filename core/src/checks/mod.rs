@@ -11,6 +11,7 @@ use crate::span::Span;
 
 mod actions;
 mod condition_keys;
+mod condition_values;
 mod duplicate_json_keys;
 mod effect;
 mod json_syntax;
@@ -43,6 +44,7 @@ pub static RULES: &[Rule] = &[
     effect::RULE,
     actions::RULE,
     condition_keys::RULE,
+    condition_values::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
