@@ -17,6 +17,7 @@ mod effect;
 mod json_syntax;
 mod list_util;
 mod missing_statement;
+mod resources;
 
 /// A check code with its documentation. `doc` is markdown with the headings
 /// "What it does", "Why is this bad", "Example" and "Use instead"; it feeds `explain`, the docs
@@ -45,6 +46,7 @@ pub static RULES: &[Rule] = &[
     actions::RULE,
     condition_keys::RULE,
     condition_values::RULE,
+    resources::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
