@@ -364,7 +364,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
                 };
                 if let Some(op) = op {
                     check_qualifier(op, entry, &info, out);
-                    if !(info.global && !info.tag_related) && might_be_false_when_missing(op) {
+                    if (!info.global || info.tag_related) && might_be_false_when_missing(op) {
                         let acts = actions.get_or_insert_with(|| literal_actions(statement));
                         check_action_support(acts.as_deref(), entry, out);
                     }
@@ -484,9 +484,7 @@ fn check_key(ctx: &Context<'_>, entry: &ConditionEntry<'_>, out: &mut Sink) -> O
         .extend(fix);
         return None;
     }
-    let Some(service) = c.service(prefix).filter(|s| s.is_documented()) else {
-        return None;
-    };
+    let service = c.service(prefix).filter(|s| s.is_documented())?;
     // A key another service lists under this prefix is still a real key.
     if c.services().any(|s| s.condition_key(name).is_some()) {
         return None;
