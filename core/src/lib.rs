@@ -9,6 +9,7 @@ pub mod eval;
 pub mod finding;
 pub mod json;
 pub mod model;
+pub mod operator;
 pub mod policy_type;
 pub mod span;
 pub mod syntax;

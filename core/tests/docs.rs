@@ -1,3 +1,10 @@
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failure is a test failure"
+)]
 //! `docs/checks.md` is generated from the check registry; these tests keep it current and keep
 //! every check's documentation honest: the four headings are there, the Example triggers the
 //! check and the Use-instead block does not.
@@ -27,7 +34,8 @@ fn render() -> String {
     out.push_str(
         "Codes follow IAM Access Analyzer's policy validation where it has an equivalent. An example that\n\
          shows a single statement stands for a policy with `\"Version\": \"2012-10-17\"` and that one\n\
-         statement.\n\n",
+         statement; one that shows only some elements of a statement stands for a statement that also has\n\
+         `\"Effect\": \"Allow\"`, `\"Action\": \"*\"` and `\"Resource\": \"*\"` where those are not shown.\n\n",
     );
     out.push_str("| Code | Severity | Summary |\n| --- | --- | --- |\n");
     for check in all_checks() {
@@ -159,7 +167,23 @@ fn every_doc_has_the_four_headings_in_order() {
 
 #[test]
 fn examples_trigger_their_check_and_fixes_do_not() {
+    let mut problems = Vec::new();
     for check in all_checks() {
+        if let Err(problem) = std::panic::catch_unwind(|| example_behaves(check)) {
+            let text = problem.downcast_ref::<String>().cloned().unwrap_or_default();
+            problems.push(text);
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} checks' docs are wrong:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+fn example_behaves(check: &'static Check) {
+    {
         let policy_type =
             policy_type_of(check).unwrap_or_else(|e| panic!("{}: bad policy-type marker: {e}", check.code));
         let example = json_block_after(check.doc, "## Example")
@@ -211,6 +235,28 @@ fn json_block_after(doc: &str, heading: &str) -> Option<String> {
 /// An example that is a single statement (an object with none of the policy elements) wrapped
 /// into a policy; anything else as it is.
 fn as_policy(example: &str) -> String {
+    // Members of a statement (`"Condition": {...}`): the rest of the statement is filled in with
+    // elements that match everything, so only the shown members can produce findings.
+    if example.trim_start().starts_with('"') {
+        let statement = format!("{{{}}}", example.trim());
+        let doc = json::parse(&statement);
+        let has = |key: &str| {
+            doc.root
+                .as_ref()
+                .and_then(|r| r.value.as_object())
+                .is_some_and(|o| o.members.iter().any(|m| m.key.value == key))
+        };
+        let mut filled = String::from("{");
+        for (key, value) in [("Effect", "\"Allow\""), ("Action", "\"*\""), ("Resource", "\"*\"")] {
+            let negated = format!("Not{key}");
+            if !has(key) && !has(&negated) {
+                filled.push_str(&format!("\"{key}\": {value}, "));
+            }
+        }
+        filled.push_str(example.trim());
+        filled.push('}');
+        return as_policy(&filled);
+    }
     let doc = json::parse(example);
     let is_statement = doc.root.as_ref().and_then(|r| match &r.value {
         Value::Object(o) => Some(

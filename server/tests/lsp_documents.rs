@@ -245,11 +245,11 @@ fn plain_json_is_silent_until_it_looks_like_a_policy() {
 #[test]
 fn a_ten_megabyte_document_and_a_thousand_documents() {
     let mut server = TestServer::start();
-    // ~10 MB: one statement with a huge action list.
-    let actions: Vec<String> = (0..700_000).map(|i| format!("\"s3:Get{i:07}\"")).collect();
+    // ~10 MB: one statement whose condition lists 700,000 user names.
+    let users: Vec<String> = (0..700_000).map(|i| format!("\"user-name-{i:07}\"")).collect();
     let big = format!(
-        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"allow\", \"Resource\": \"*\", \"Action\": [{}]}}]}}",
-        actions.join(",")
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"allow\", \"Resource\": \"*\", \"Action\": \"s3:GetObject\", \"Condition\": {{\"StringEquals\": {{\"aws:username\": [{}]}}}}}}]}}",
+        users.join(",")
     );
     assert!(big.len() > 10_000_000);
     let u = uri("big.json");

@@ -9,8 +9,11 @@ use crate::model::Policy;
 use crate::policy_type::PolicyType;
 use crate::span::Span;
 
+mod actions;
 mod common;
 mod condition_key_case;
+mod condition_keys;
+mod condition_values;
 mod data_type;
 mod duplicate_json_keys;
 mod effect;
@@ -20,9 +23,11 @@ mod empty_values;
 mod fix_support;
 mod invalid_policy_element;
 mod json_syntax;
+mod list_util;
 mod missing_elements;
 mod missing_statement;
 mod policy_variables;
+mod resources;
 mod sid;
 mod version;
 
@@ -59,6 +64,10 @@ pub static RULES: &[Rule] = &[
     empty_values::RULE,
     condition_key_case::RULE,
     policy_variables::RULE,
+    actions::RULE,
+    condition_keys::RULE,
+    condition_values::RULE,
+    resources::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
@@ -82,13 +91,33 @@ pub struct Context<'a> {
     pub type_is_explicit: bool,
 }
 
+/// Did-you-mean searches per document: each scans the catalog, so a document with thousands of
+/// bogus names (generated or pasted) must not cost thousands of scans on every keystroke.
+const SUGGESTION_BUDGET: usize = 200;
+
 /// Collects findings.
-#[derive(Default)]
 pub struct Sink {
     findings: Vec<Finding>,
+    suggestions_left: usize,
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        Self {
+            findings: Vec::new(),
+            suggestions_left: SUGGESTION_BUDGET,
+        }
+    }
 }
 
 impl Sink {
+    /// Whether a check may still spend a did-you-mean search on this document.
+    pub fn spend_suggestion(&mut self) -> bool {
+        let left = self.suggestions_left;
+        self.suggestions_left = left.saturating_sub(1);
+        left > 0
+    }
+
     /// Reports `check` at `span` and returns the finding to attach fixes or related spans to.
     pub fn report(&mut self, check: &Check, span: Span, message: impl Into<String>) -> &mut Finding {
         self.findings.push_mut(Finding {

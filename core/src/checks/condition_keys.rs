@@ -1,0 +1,798 @@
+//! Condition operators and condition keys checked against the operator table and the IAM
+//! catalog: unknown operators, `Null` with `IfExists` or a qualifier, malformed and unknown
+//! keys, tag keys without a tag name, qualifiers that do not fit the key, deprecated keys, and
+//! keys none of the statement's actions support.
+
+use super::{Check, Context, Rule, Sink};
+use crate::catalog::{Action, KeyInfo, catalog, distance, has_wildcard, max_distance};
+use crate::finding::{Fix, Severity, Tag};
+use crate::json::JsonString;
+use crate::model::{ConditionEntry, Statement};
+use crate::operator::{Family, ParsedOperator, Qualifier, all_operator_names, parse};
+
+macro_rules! check {
+    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
+        pub const $name: Check = Check {
+            code: stringify!($name),
+            severity: Severity::$sev,
+            summary: $summary,
+            doc: $doc,
+        };
+    };
+}
+
+check!(
+    INVALID_CONDITION_OPERATOR,
+    Error,
+    "The condition operator does not exist",
+    r#"## What it does
+Reports a condition operator that IAM does not know (`StringEqual`, `ForSomeValues:StringLike`),
+with the closest valid operator as a fix. Operators are matched case-insensitively here; the
+canonical spelling is suggested for a case slip only through completion, not reported.
+
+## Why is this bad
+IAM rejects the policy.
+
+## Example
+```json
+"Condition": {"StringEqual": {"aws:PrincipalAccount": "123456789012"}}
+```
+
+## Use instead
+```json
+"Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
+```
+"#
+);
+
+check!(
+    NULL_WITH_IF_EXISTS,
+    Error,
+    "The Null operator cannot take IfExists",
+    r#"## What it does
+Reports `NullIfExists`.
+
+## Why is this bad
+`Null` tests whether a key is present; `IfExists` makes a missing key count as a match. The two
+together make no sense and IAM Access Analyzer rejects them.
+
+## Example
+```json
+"Condition": {"NullIfExists": {"aws:TokenIssueTime": "true"}}
+```
+
+## Use instead
+```json
+"Condition": {"Null": {"aws:TokenIssueTime": "true"}}
+```
+"#
+);
+
+check!(
+    NULL_WITH_QUALIFIER,
+    Warning,
+    "The Null operator with ForAllValues or ForAnyValue",
+    r#"## What it does
+Reports `ForAllValues:Null` and `ForAnyValue:Null`.
+
+## Why is this bad
+`Null` tests whether the key is present at all; a set qualifier compares values one by one,
+which does not apply to a presence test. The result is hard to predict. A warning, because IAM
+accepts the policy.
+
+## Example
+```json
+"Condition": {"ForAnyValue:Null": {"aws:TagKeys": "false"}}
+```
+
+## Use instead
+```json
+"Condition": {"Null": {"aws:TagKeys": "false"}}
+```
+"#
+);
+
+check!(
+    INVALID_CONDITION_KEY_FORMAT,
+    Error,
+    "The condition key is not of the form prefix:name",
+    r#"## What it does
+Reports a condition key without a `:` or with an empty prefix or name (`SourceIp`, `aws:`).
+
+## Why is this bad
+Every condition key is `prefix:name`; IAM rejects the policy.
+
+## Example
+```json
+"Condition": {"IpAddress": {"SourceIp": "203.0.113.0/24"}}
+```
+
+## Use instead
+```json
+"Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}
+```
+"#
+);
+
+check!(
+    INVALID_GLOBAL_CONDITION_KEY,
+    Error,
+    "The aws: condition key does not exist",
+    r#"## What it does
+Reports an `aws:` key that is not a global condition key, with the closest key as a fix. Keys
+are case-insensitive: `aws:sourceip` is valid. `aws:PrincipalOrgMasterAccountId`, an older key
+that AWS managed policies still use, is accepted.
+
+## Why is this bad
+IAM rejects the policy.
+
+## Example
+```json
+"Condition": {"IpAddress": {"aws:SourceIP4": "203.0.113.0/24"}}
+```
+
+## Use instead
+```json
+"Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}
+```
+"#
+);
+
+check!(
+    INVALID_SERVICE_CONDITION_KEY,
+    Error,
+    "The service does not have this condition key",
+    r#"## What it does
+Reports a key whose prefix is a known service that does not define that key
+(`s3:prefixx`), with the closest key as a fix. Keys whose prefix is not a service
+(`saml:aud`, `accounts.google.com:sub`) are not checked, nor keys of services the reference
+does not document, nor the per-service tag keys (`secretsmanager:ResourceTag/x`,
+`ssm:resourceTag/x`), an older spelling many services accept without the reference listing it.
+
+## Why is this bad
+The key is never present in a request, so the condition never matches as intended.
+
+## Example
+```json
+"Condition": {"StringLike": {"s3:prefixx": "home/*"}}
+```
+
+## Use instead
+```json
+"Condition": {"StringLike": {"s3:prefix": "home/*"}}
+```
+"#
+);
+
+check!(
+    MISSING_TAG_KEY_IN_CONDITION,
+    Error,
+    "A tag condition key lacks the tag name",
+    r#"## What it does
+Reports a tag key used without its `/tag-name` part (`aws:ResourceTag`,
+`aws:RequestTag/`, `s3:ExistingObjectTag`).
+
+## Why is this bad
+These keys exist only with a tag name; IAM rejects the policy.
+
+## Example
+```json
+"Condition": {"StringEquals": {"aws:ResourceTag": "prod"}}
+```
+
+## Use instead
+```json
+"Condition": {"StringEquals": {"aws:ResourceTag/environment": "prod"}}
+```
+"#
+);
+
+check!(
+    DEPRECATED_GLOBAL_CONDITION_KEY,
+    Warning,
+    "The global condition key is deprecated",
+    r#"## What it does
+Reports deprecated global keys (`aws:ARN`) in identity policies, SCPs, RCPs and permissions
+boundaries.
+
+## Why is this bad
+AWS no longer recommends the key; its meaning is unclear (the ARN of what?). Use
+`aws:PrincipalArn` for the caller or `aws:SourceArn` for the calling resource.
+
+## Example
+```json
+"Condition": {"ArnLike": {"aws:ARN": "arn:aws:iam::123456789012:role/*"}}
+```
+
+## Use instead
+```json
+"Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/*"}}
+```
+"#
+);
+
+check!(
+    UNSUPPORTED_GLOBAL_CONDITION_KEY,
+    Error,
+    "The global condition key is not supported in this policy",
+    r#"## What it does
+Reports `aws:ARN` in resource-based policies (resource, trust and endpoint policies), where IAM
+Access Analyzer does not support it. In other policy types the key is reported as
+`DEPRECATED_GLOBAL_CONDITION_KEY`, a warning. Only raised when the policy type is known.
+<!-- policy-type: resource -->
+
+## Why is this bad
+The condition does not do what it seems to.
+
+## Example
+```json
+"Condition": {"ArnEquals": {"aws:ARN": "arn:aws:iam::123456789012:role/R"}}
+```
+
+## Use instead
+```json
+"Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/R"}}
+```
+"#
+);
+
+check!(
+    MISSING_QUALIFIER,
+    Error,
+    "A multivalued condition key is used without ForAllValues or ForAnyValue",
+    r#"## What it does
+Reports a multivalued key (`aws:TagKeys`, `aws:CalledVia`, a service's `...TagKeys`) used with
+an operator that has no `ForAllValues:` / `ForAnyValue:` qualifier. `Null` needs no qualifier.
+
+Other service keys the reference types `ArrayOf*` are not reported: the types are not reliable
+enough (`events:detail-type` is typed `ArrayOfString`, yet an event has one detail type and
+AWS managed policies use it with `StringEquals`).
+
+## Why is this bad
+Without a qualifier the request's set of values is compared as a single value, so the
+condition does not match as intended.
+
+## Example
+```json
+"Condition": {"StringEquals": {"aws:TagKeys": ["env", "team"]}}
+```
+
+## Use instead
+```json
+"Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]}}
+```
+"#
+);
+
+check!(
+    FORALLVALUES_WITH_SINGLE_VALUED_KEY,
+    Warning,
+    "ForAllValues with a single-valued condition key",
+    r#"## What it does
+Reports `ForAllValues:` used with a key that has one value (`aws:SourceIp`,
+`aws:PrincipalTag/team`).
+
+## Why is this bad
+`ForAllValues` is also true when the key is absent from the request, so in an `Allow` it grants
+more than intended. Use the operator without a qualifier.
+
+## Example
+```json
+"Condition": {"ForAllValues:StringEquals": {"aws:PrincipalTag/team": "blue"}}
+```
+
+## Use instead
+```json
+"Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}
+```
+"#
+);
+
+check!(
+    UNSUPPORTED_ACTION_FOR_CONDITION_KEY,
+    Warning,
+    "None of the statement's actions supports the condition key",
+    r#"## What it does
+Reports a condition key that none of the statement's actions supports, according to the
+Service Authorization Reference: a service key of another service (`kms:ViaService` with
+`s3:GetObject`), or a tag key (`aws:ResourceTag/...`) with actions that list no tags.
+
+To stay clear of false positives it is raised only when every action is named literally (no
+wildcard), every action is documented, and the operator would be false for a missing key (not
+with `IfExists`, `Null` or `ForAllValues:`). Global keys other than the tag keys are supported by
+every action.
+
+A warning, not an error as in IAM Access Analyzer: the reference's lists of keys per action are
+incomplete (AWS managed policies use `iottwinmaker:linkedServices` and `aws:TagKeys` with
+actions that do not list them), so the finding means "check this", not "this is wrong".
+
+## Why is this bad
+The key is never in the request for these actions, so the condition is never true and the
+statement never applies.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+ "Condition": {"StringEquals": {"ec2:Region": "us-east-1"}}}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+ "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}
+```
+"#
+);
+
+pub const RULE: Rule = Rule {
+    checks: &[
+        &INVALID_CONDITION_OPERATOR,
+        &NULL_WITH_IF_EXISTS,
+        &NULL_WITH_QUALIFIER,
+        &INVALID_CONDITION_KEY_FORMAT,
+        &INVALID_GLOBAL_CONDITION_KEY,
+        &INVALID_SERVICE_CONDITION_KEY,
+        &MISSING_TAG_KEY_IN_CONDITION,
+        &DEPRECATED_GLOBAL_CONDITION_KEY,
+        &UNSUPPORTED_GLOBAL_CONDITION_KEY,
+        &MISSING_QUALIFIER,
+        &FORALLVALUES_WITH_SINGLE_VALUED_KEY,
+        &UNSUPPORTED_ACTION_FOR_CONDITION_KEY,
+    ],
+    run,
+};
+
+fn replace_fix(token: &JsonString, suggestion: &str) -> Fix {
+    Fix::replace(
+        format!("Replace with \"{suggestion}\""),
+        token.span,
+        format!("\"{suggestion}\""),
+    )
+}
+
+fn run(ctx: &Context<'_>, out: &mut Sink) {
+    for statement in &ctx.policy.statements {
+        let Some(condition) = &statement.condition else {
+            continue;
+        };
+        // Resolved lazily: only statements with service or tag keys need their actions.
+        let mut actions: Option<Option<Vec<Action>>> = None;
+        for block in &condition.operators {
+            let op = check_operator(block.operator, out);
+            for entry in &block.entries {
+                let Some(info) = check_key(ctx, entry, out) else {
+                    continue;
+                };
+                if let Some(op) = op {
+                    check_qualifier(op, entry, &info, out);
+                    if (!info.global || info.tag_related) && might_be_false_when_missing(op) {
+                        let acts = actions.get_or_insert_with(|| literal_actions(statement));
+                        check_action_support(acts.as_deref(), entry, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reports unknown operators and `Null` misuse; returns the parsed operator.
+fn check_operator(token: &JsonString, out: &mut Sink) -> Option<ParsedOperator> {
+    let name = token.value.as_str();
+    let Some(op) = parse(name) else {
+        let max = max_distance(name.len());
+        let best = all_operator_names()
+            .filter_map(|cand| distance(name, &cand, max).map(|d| (d, cand)))
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.len().cmp(&b.1.len())));
+        let (hint, fix) = match best {
+            Some((_, s)) => (format!("; did you mean \"{s}\"?"), Some(replace_fix(token, &s))),
+            None => (String::new(), None),
+        };
+        out.report(
+            &INVALID_CONDITION_OPERATOR,
+            token.span,
+            format!("unknown condition operator \"{name}\"{hint}"),
+        )
+        .fixes
+        .extend(fix);
+        return None;
+    };
+    if op.base.family == Family::Null {
+        if op.if_exists {
+            let fixed = ParsedOperator { if_exists: false, ..op }.canonical();
+            out.report(
+                &NULL_WITH_IF_EXISTS,
+                token.span,
+                "the Null operator cannot take IfExists: Null already tests whether the key is present",
+            )
+            .fixes
+            .push(replace_fix(token, &fixed));
+        }
+        if let Some(q) = op.qualifier {
+            let fixed = ParsedOperator { qualifier: None, ..op }.canonical();
+            out.report(
+                &NULL_WITH_QUALIFIER,
+                token.span,
+                format!(
+                    "{}: does not apply to Null, which tests whether the key is present",
+                    q.as_str()
+                ),
+            )
+            .fixes
+            .push(replace_fix(token, &fixed));
+        }
+    }
+    Some(op)
+}
+
+/// Reports malformed and unknown keys; returns what the catalog knows about the key.
+fn check_key(ctx: &Context<'_>, entry: &ConditionEntry<'_>, out: &mut Sink) -> Option<KeyInfo> {
+    let token = entry.key;
+    let name = token.value.as_str();
+    let Some((prefix, rest)) = name.split_once(':').filter(|(p, r)| !p.is_empty() && !r.is_empty()) else {
+        let c = catalog();
+        let suggestion = ["aws:", ""]
+            .into_iter()
+            .find_map(|p| {
+                let candidate = format!("{p}{name}");
+                c.condition_key(&candidate).map(|_| candidate)
+            })
+            .filter(|s| s.contains(':'));
+        let (hint, fix) = match suggestion.and_then(|s| c.suggest_condition_key(&s).or(Some(s))) {
+            Some(s) => (format!("; did you mean \"{s}\"?"), Some(replace_fix(token, &s))),
+            None => (String::new(), None),
+        };
+        out.report(
+            &INVALID_CONDITION_KEY_FORMAT,
+            token.span,
+            format!("condition key \"{name}\" is not of the form prefix:name{hint}"),
+        )
+        .fixes
+        .extend(fix);
+        return None;
+    };
+    let c = catalog();
+    if LEGACY_GLOBAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name)) || is_service_tag_key(prefix, rest) {
+        return None;
+    }
+    if let Some(info) = c.condition_key(name) {
+        if info.deprecated {
+            report_deprecated(ctx, token, &info, out);
+        }
+        return Some(info);
+    }
+    // `aws:ResourceTag` or `aws:ResourceTag/`: a template key without its tag name.
+    let base = name.trim_end_matches('/');
+    if c.condition_key(&format!("{base}/tag")).is_some_and(|k| k.template) {
+        out.report(
+            &MISSING_TAG_KEY_IN_CONDITION,
+            token.span,
+            format!("\"{name}\" needs a tag name: \"{base}/<tag-name>\""),
+        );
+        return None;
+    }
+    let suggestion = c.suggest_condition_key(name);
+    let (hint, fix) = match &suggestion {
+        Some(s) => (format!("; did you mean \"{s}\"?"), Some(replace_fix(token, s))),
+        None => (String::new(), None),
+    };
+    if prefix.eq_ignore_ascii_case("aws") {
+        out.report(
+            &INVALID_GLOBAL_CONDITION_KEY,
+            token.span,
+            format!("\"{name}\" is not a global condition key{hint}"),
+        )
+        .fixes
+        .extend(fix);
+        return None;
+    }
+    let service = c.service(prefix).filter(|s| s.is_documented())?;
+    // A key another service lists under this prefix is still a real key.
+    if c.services().any(|s| s.condition_key(name).is_some()) {
+        return None;
+    }
+    out.report(
+        &INVALID_SERVICE_CONDITION_KEY,
+        token.span,
+        format!("{} has no condition key \"{name}\"{hint}", service.prefix()),
+    )
+    .fixes
+    .extend(fix);
+    None
+}
+
+/// Global keys AWS managed policies use that the global key list lacks: accepted, unchecked.
+const LEGACY_GLOBAL_KEYS: &[&str] = &["aws:PrincipalOrgMasterAccountId"];
+
+/// Service-prefixed tag keys (`ec2:ResourceTag/x`, `secretsmanager:ResourceTag/x`,
+/// `ssm:resourceTag/x`): the older per-service spelling of the `aws:` tag keys, which many
+/// services accept without the reference listing them. Accepted, unchecked.
+fn is_service_tag_key(prefix: &str, rest: &str) -> bool {
+    if prefix.eq_ignore_ascii_case("aws") {
+        return false;
+    }
+    let head = rest.split_once('/').map_or(rest, |(h, _)| h);
+    ["ResourceTag", "RequestTag"]
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(head))
+        && rest.len() > head.len() + 1
+}
+
+fn report_deprecated(ctx: &Context<'_>, token: &JsonString, info: &KeyInfo, out: &mut Sink) {
+    let resource_based = ctx.policy_type.has_principal() && ctx.type_is_explicit;
+    let check = if resource_based {
+        &UNSUPPORTED_GLOBAL_CONDITION_KEY
+    } else {
+        &DEPRECATED_GLOBAL_CONDITION_KEY
+    };
+    let finding = out.report(
+        check,
+        token.span,
+        format!(
+            "\"{}\" is deprecated: use aws:PrincipalArn for the caller or aws:SourceArn for the calling resource",
+            info.name
+        ),
+    );
+    if !resource_based {
+        finding.tags.push(Tag::Deprecated);
+    }
+    finding.fixes.push(replace_fix(token, "aws:PrincipalArn"));
+}
+
+fn check_qualifier(op: ParsedOperator, entry: &ConditionEntry<'_>, info: &KeyInfo, out: &mut Sink) {
+    if op.base.family == Family::Null {
+        return;
+    }
+    match op.qualifier {
+        None if info.multivalued && (info.global || info.name.to_ascii_lowercase().ends_with("tagkeys")) => {
+            let message = format!(
+                "\"{}\" is multivalued: use ForAnyValue:{} (any value matches) or ForAllValues:{} (every value matches)",
+                entry.key.value,
+                op.canonical(),
+                op.canonical()
+            );
+            out.report(&MISSING_QUALIFIER, entry.key.span, message);
+        }
+        Some(Qualifier::ForAllValues) if !info.multivalued => {
+            out.report(
+                &FORALLVALUES_WITH_SINGLE_VALUED_KEY,
+                entry.key.span,
+                format!(
+                    "\"{}\" has a single value: ForAllValues is also true when the key is missing; drop the qualifier",
+                    entry.key.value
+                ),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Is the condition false when the key is missing from the request (so a key the actions do
+/// not support makes the statement never apply)?
+fn might_be_false_when_missing(op: ParsedOperator) -> bool {
+    !op.if_exists && op.base.family != Family::Null && op.qualifier != Some(Qualifier::ForAllValues)
+}
+
+/// The statement's actions when every one is a literal, known, documented action.
+fn literal_actions(statement: &Statement<'_>) -> Option<Vec<Action>> {
+    let list = statement.action.as_ref()?;
+    let c = catalog();
+    let mut actions = Vec::with_capacity(list.items.len());
+    for item in &list.items {
+        if has_wildcard(&item.value) {
+            return None;
+        }
+        let action = c.action(&item.value)?;
+        if !action.is_documented() {
+            return None;
+        }
+        actions.push(action);
+    }
+    (!actions.is_empty()).then_some(actions)
+}
+
+fn check_action_support(actions: Option<&[Action]>, entry: &ConditionEntry<'_>, out: &mut Sink) {
+    let Some(actions) = actions else { return };
+    let key = entry.key.value.as_str();
+    if actions.iter().any(|a| a.supports_condition_key(key)) {
+        return;
+    }
+    let names: Vec<String> = actions.iter().take(5).map(|a| a.full_name()).collect();
+    let more = if actions.len() > 5 { ", ..." } else { "" };
+    out.report(
+        &UNSUPPORTED_ACTION_FOR_CONDITION_KEY,
+        entry.key.span,
+        format!(
+            "no action of this statement ({}{more}) supports \"{key}\": the key is never present, so the condition is never true",
+            names.join(", ")
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::{findings_of, spans_of};
+    use crate::policy_type::PolicyType::{Identity, Resource};
+
+    fn cond(action: &str, condition: &str) -> String {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "*", "Condition": {condition}}}]}}"#
+        )
+    }
+
+    fn c(condition: &str) -> String {
+        cond("s3:GetObject", condition)
+    }
+
+    #[test]
+    fn operators() {
+        let text = c(r#"{"StringEqual": {"aws:username": "a"}}"#);
+        assert_eq!(
+            findings_of(&text, Identity, "INVALID_CONDITION_OPERATOR"),
+            [(
+                "unknown condition operator \"StringEqual\"; did you mean \"StringEquals\"?".to_string(),
+                "\"StringEqual\"".to_string()
+            )]
+        );
+        let text = c(r#"{"ForSomeValues:StringEquals": {"aws:username": "a"}}"#);
+        assert_eq!(
+            spans_of(&text, Identity, "INVALID_CONDITION_OPERATOR"),
+            ["\"ForSomeValues:StringEquals\""]
+        );
+        let text = c(r#"{"Frobnicate": {"aws:username": "a"}}"#);
+        assert_eq!(
+            findings_of(&text, Identity, "INVALID_CONDITION_OPERATOR"),
+            [(
+                "unknown condition operator \"Frobnicate\"".to_string(),
+                "\"Frobnicate\"".to_string()
+            )]
+        );
+        let ok =
+            c(r#"{"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": "a*"}, "stringequals": {"aws:username": "a"}}"#);
+        assert!(spans_of(&ok, Identity, "INVALID_CONDITION_OPERATOR").is_empty());
+    }
+
+    #[test]
+    fn null_misuse() {
+        let text =
+            c(r#"{"NullIfExists": {"aws:TokenIssueTime": "true"}, "ForAnyValue:Null": {"aws:TagKeys": "true"}}"#);
+        assert_eq!(spans_of(&text, Identity, "NULL_WITH_IF_EXISTS"), ["\"NullIfExists\""]);
+        assert_eq!(
+            spans_of(&text, Identity, "NULL_WITH_QUALIFIER"),
+            ["\"ForAnyValue:Null\""]
+        );
+        let ok = c(r#"{"Null": {"aws:TokenIssueTime": "true"}}"#);
+        assert!(spans_of(&ok, Identity, "NULL_WITH_IF_EXISTS").is_empty());
+        assert!(spans_of(&ok, Identity, "NULL_WITH_QUALIFIER").is_empty());
+    }
+
+    #[test]
+    fn key_format() {
+        let text = c(r#"{"IpAddress": {"SourceIp": "10.0.0.0/8", "aws:": "x"}}"#);
+        assert_eq!(
+            findings_of(&text, Identity, "INVALID_CONDITION_KEY_FORMAT"),
+            [
+                (
+                    "condition key \"SourceIp\" is not of the form prefix:name; did you mean \"aws:SourceIp\"?"
+                        .to_string(),
+                    "\"SourceIp\"".to_string()
+                ),
+                (
+                    "condition key \"aws:\" is not of the form prefix:name".to_string(),
+                    "\"aws:\"".to_string()
+                )
+            ]
+        );
+        assert!(
+            spans_of(
+                &c(r#"{"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#),
+                Identity,
+                "INVALID_CONDITION_KEY_FORMAT"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn global_keys() {
+        let text = c(r#"{"IpAddress": {"aws:SourceIpp": "10.0.0.0/8"}}"#);
+        assert_eq!(
+            findings_of(&text, Identity, "INVALID_GLOBAL_CONDITION_KEY"),
+            [(
+                "\"aws:SourceIpp\" is not a global condition key; did you mean \"aws:SourceIp\"?".to_string(),
+                "\"aws:SourceIpp\"".to_string()
+            )]
+        );
+        let ok = c(r#"{"IpAddress": {"aws:sourceip": "10.0.0.0/8"}, "StringEquals": {"aws:PrincipalTag/team": "x"}}"#);
+        assert!(spans_of(&ok, Identity, "INVALID_GLOBAL_CONDITION_KEY").is_empty());
+    }
+
+    #[test]
+    fn service_keys() {
+        let text = cond("s3:ListBucket", r#"{"StringLike": {"s3:prefixx": "home/*"}}"#);
+        assert_eq!(
+            findings_of(&text, Identity, "INVALID_SERVICE_CONDITION_KEY"),
+            [(
+                "s3 has no condition key \"s3:prefixx\"; did you mean \"s3:prefix\"?".to_string(),
+                "\"s3:prefixx\"".to_string()
+            )]
+        );
+        let ok = cond(
+            "s3:ListBucket",
+            r#"{"StringLike": {"s3:prefix": "home/*", "saml:aud": "x", "secretsmanager:ResourceTag/x": "y"}}"#,
+        );
+        assert!(spans_of(&ok, Identity, "INVALID_SERVICE_CONDITION_KEY").is_empty());
+    }
+
+    #[test]
+    fn tag_key_without_name() {
+        let text = c(r#"{"StringEquals": {"aws:ResourceTag": "prod", "aws:RequestTag/": "x"}}"#);
+        assert_eq!(
+            spans_of(&text, Identity, "MISSING_TAG_KEY_IN_CONDITION"),
+            ["\"aws:ResourceTag\"", "\"aws:RequestTag/\""]
+        );
+        assert!(spans_of(&text, Identity, "INVALID_GLOBAL_CONDITION_KEY").is_empty());
+        let ok = c(r#"{"StringEquals": {"aws:ResourceTag/env": "prod"}}"#);
+        assert!(spans_of(&ok, Identity, "MISSING_TAG_KEY_IN_CONDITION").is_empty());
+    }
+
+    #[test]
+    fn deprecated_arn_key() {
+        let text = c(r#"{"ArnLike": {"aws:ARN": "arn:aws:iam::123456789012:role/*"}}"#);
+        assert_eq!(
+            spans_of(&text, Identity, "DEPRECATED_GLOBAL_CONDITION_KEY"),
+            ["\"aws:ARN\""]
+        );
+        assert!(spans_of(&text, Identity, "UNSUPPORTED_GLOBAL_CONDITION_KEY").is_empty());
+        assert_eq!(
+            spans_of(&text, Resource, "UNSUPPORTED_GLOBAL_CONDITION_KEY"),
+            ["\"aws:ARN\""]
+        );
+        let ok = c(r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/*"}}"#);
+        assert!(spans_of(&ok, Identity, "DEPRECATED_GLOBAL_CONDITION_KEY").is_empty());
+    }
+
+    #[test]
+    fn qualifiers() {
+        let text = c(r#"{"StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}"#);
+        assert_eq!(spans_of(&text, Identity, "MISSING_QUALIFIER"), ["\"aws:CalledVia\""]);
+        let ok = cond("events:PutEvents", r#"{"StringEquals": {"events:detail-type": "x"}}"#);
+        assert!(spans_of(&ok, Identity, "MISSING_QUALIFIER").is_empty());
+        let ok = c(
+            r#"{"ForAnyValue:StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}, "Null": {"aws:CalledVia": "true"}}"#,
+        );
+        assert!(spans_of(&ok, Identity, "MISSING_QUALIFIER").is_empty());
+        let text = c(r#"{"ForAllValues:StringEquals": {"aws:PrincipalTag/team": "blue"}}"#);
+        assert_eq!(
+            spans_of(&text, Identity, "FORALLVALUES_WITH_SINGLE_VALUED_KEY"),
+            ["\"aws:PrincipalTag/team\""]
+        );
+        let ok = c(r#"{"ForAllValues:StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}"#);
+        assert!(spans_of(&ok, Identity, "FORALLVALUES_WITH_SINGLE_VALUED_KEY").is_empty());
+    }
+
+    #[test]
+    fn action_support() {
+        let text = cond("s3:GetObject", r#"{"StringEquals": {"ec2:Region": "us-east-1"}}"#);
+        assert_eq!(
+            spans_of(&text, Identity, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY"),
+            ["\"ec2:Region\""]
+        );
+        for ok in [
+            cond(
+                "s3:GetObject",
+                r#"{"StringEquals": {"aws:RequestedRegion": "us-east-1"}}"#,
+            ),
+            cond("ec2:RunInstances", r#"{"StringEquals": {"ec2:Region": "us-east-1"}}"#),
+            cond("s3:Get*", r#"{"StringEquals": {"ec2:Region": "us-east-1"}}"#),
+            cond(
+                "s3:GetObject",
+                r#"{"StringEqualsIfExists": {"ec2:Region": "us-east-1"}}"#,
+            ),
+        ] {
+            assert!(
+                spans_of(&ok, Identity, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY").is_empty(),
+                "{ok}"
+            );
+        }
+    }
+}

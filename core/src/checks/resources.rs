@@ -1,0 +1,915 @@
+//! Resource ARNs checked against the catalog's ARN templates (prefix, fields, partition,
+//! region, account, resource part), statements whose resources no action can take, and
+//! redundant resource entries.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::list_util::{redundant_entries, remove_item_fix};
+use super::{Check, Context, Rule, Sink};
+use crate::catalog::{
+    Presence, ResourceType, arn_matches_template, catalog, has_wildcard, is_known_partition, region_partition,
+};
+use crate::finding::{Fix, Severity, Tag};
+use crate::json::JsonString;
+use crate::model::Statement;
+use crate::span::Span;
+use crate::variables::{Piece, scan};
+
+macro_rules! check {
+    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
+        pub const $name: Check = Check {
+            code: stringify!($name),
+            severity: Severity::$sev,
+            summary: $summary,
+            doc: $doc,
+        };
+    };
+}
+
+check!(
+    INVALID_ARN_PREFIX,
+    Error,
+    "A resource is neither * nor an ARN",
+    r#"## What it does
+Reports a `Resource` / `NotResource` entry that does not start with `arn:` (and is not `*`,
+and does not start with a wildcard that could stand for `arn:`).
+
+## Why is this bad
+IAM rejects the policy.
+
+## Example
+```json
+"Resource": "s3:::my-bucket"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:s3:::my-bucket"
+```
+"#
+);
+
+check!(
+    MISSING_ARN_FIELD,
+    Error,
+    "An ARN has fewer than six fields",
+    r#"## What it does
+Reports an ARN with fewer than the six colon-separated fields
+`arn:partition:service:region:account:resource`. ARNs with a `*` are not reported: the `*` may
+stand for the missing colons.
+
+## Why is this bad
+IAM rejects the policy.
+
+## Example
+```json
+"Resource": "arn:aws:s3:my-bucket"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:s3:::my-bucket"
+```
+"#
+);
+
+check!(
+    INVALID_ARN_SERVICE_CASE,
+    Error,
+    "The service in an ARN is not lowercase",
+    r#"## What it does
+Reports an ARN whose service field has uppercase letters (`arn:aws:S3:::b`).
+
+## Why is this bad
+ARNs are matched case-sensitively and service namespaces are lowercase, so the entry matches
+nothing.
+
+## Example
+```json
+"Resource": "arn:aws:S3:::my-bucket"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:s3:::my-bucket"
+```
+"#
+);
+
+check!(
+    INVALID_PARTITION,
+    Error,
+    "The partition of an ARN does not exist",
+    r#"## What it does
+Reports an ARN whose partition is not one of `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`,
+`aws-iso-b`, `aws-iso-e`, `aws-iso-f`, `aws-eusc`.
+
+## Why is this bad
+The entry matches nothing.
+
+## Example
+```json
+"Resource": "arn:amazon:s3:::my-bucket"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:s3:::my-bucket"
+```
+"#
+);
+
+check!(
+    INVALID_ARN_REGION,
+    Error,
+    "The region of an ARN is not valid",
+    r#"## What it does
+Reports an ARN whose region field is not a region name (`us-east-1`), or names a region of
+another partition than the ARN's (`arn:aws-cn:...:us-east-1:...`). A well-formed but unknown
+region name (`xx-newplace-1`) is not reported: regions are added more often than this tool is
+updated.
+
+## Why is this bad
+The entry matches nothing.
+
+## Example
+```json
+"Resource": "arn:aws:logs:us-east1:123456789012:log-group:app"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:logs:us-east-1:123456789012:log-group:app"
+```
+"#
+);
+
+check!(
+    MISSING_ARN_REGION,
+    Error,
+    "An ARN lacks the region its service requires",
+    r#"## What it does
+Reports an empty region field in an ARN of a service whose every resource type has a region
+(`arn:aws:logs::123456789012:log-group:app`).
+
+## Why is this bad
+The entry matches nothing. Use `*` for any region.
+
+## Example
+```json
+"Resource": "arn:aws:logs::123456789012:log-group:app"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:logs:*:123456789012:log-group:app"
+```
+"#
+);
+
+check!(
+    MISSING_ARN_ACCOUNT,
+    Warning,
+    "An ARN lacks the account its service requires",
+    r#"## What it does
+Reports an empty account field in an ARN of a service whose every resource type has an account
+(`arn:aws:iam:::role/R`).
+
+## Why is this bad
+The entry matches nothing of the customer's own; use `*` for any account.
+
+A warning, not an error: resources AWS owns have an empty account field
+(`arn:aws:ssm:*::document/AWS-UpdateSSMAgent`, `arn:aws:ssm:*::parameter/aws/service/...`,
+public EC2 images), and AWS managed policies name them that way.
+
+## Example
+```json
+"Resource": "arn:aws:iam:::role/app"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:iam::123456789012:role/app"
+```
+"#
+);
+
+check!(
+    ARN_REGION_NOT_ALLOWED,
+    Error,
+    "An ARN has a region but its service's ARNs have none",
+    r#"## What it does
+Reports a region in an ARN of a service whose ARNs never have one (IAM, S3 buckets and objects).
+
+## Why is this bad
+The entry matches nothing.
+
+## Example
+```json
+"Resource": "arn:aws:iam:us-east-1:123456789012:role/app"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:iam::123456789012:role/app"
+```
+"#
+);
+
+check!(
+    ARN_ACCOUNT_NOT_ALLOWED,
+    Error,
+    "An ARN has an account but its service's ARNs have none",
+    r#"## What it does
+Reports an account ID in an ARN of a service whose ARNs never have one (S3 buckets and objects,
+Route 53).
+
+## Why is this bad
+The entry matches nothing.
+
+## Example
+```json
+"Resource": "arn:aws:s3::123456789012:my-bucket"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:s3:::my-bucket"
+```
+"#
+);
+
+check!(
+    INVALID_ARN_ACCOUNT,
+    Error,
+    "The account of an ARN is not a 12-digit ID",
+    r#"## What it does
+Reports an account field that is neither 12 digits nor `aws` (AWS managed resources such as
+`arn:aws:iam::aws:policy/...`).
+
+## Why is this bad
+The entry matches nothing.
+
+## Example
+```json
+"Resource": "arn:aws:iam::12345678901:role/app"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:iam::123456789012:role/app"
+```
+"#
+);
+
+check!(
+    INVALID_ARN_RESOURCE,
+    Error,
+    "The resource part of an ARN matches no resource type of its service",
+    r#"## What it does
+Reports an ARN of a known service that can match none of that service's resource types in the
+Service Authorization Reference (`arn:aws:iam::123456789012:rol/app`). Wildcards and policy
+variables are taken to match anything, so only ARNs that certainly match nothing are reported.
+
+## Why is this bad
+The entry matches nothing.
+
+## Example
+```json
+"Resource": "arn:aws:iam::123456789012:rol/app"
+```
+
+## Use instead
+```json
+"Resource": "arn:aws:iam::123456789012:role/app"
+```
+"#
+);
+
+check!(
+    RESOURCE_MATCHES_NO_ACTION,
+    Warning,
+    "No resource of the statement can be acted on by its actions",
+    r#"## What it does
+Reports a statement none of whose `Resource` entries can match a resource type of any of its
+actions, and says which ARN shapes the actions take. Actions with no resource types take only
+`*`; undocumented actions, wildcards in ARNs and policy variables are taken to match anything,
+so only statements that certainly never apply are reported.
+
+A warning: the reference may lag behind a service.
+
+## Why is this bad
+The statement never applies: nothing is granted (or denied).
+
+## Example
+```json
+{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*"}
+```
+"#
+);
+
+check!(
+    REDUNDANT_RESOURCE,
+    Suggestion,
+    "A resource is already covered by another entry of the same list",
+    r#"## What it does
+Reports an entry of `Resource` or `NotResource` that another entry of the same list already
+covers (`arn:aws:s3:::b/x` next to `arn:aws:s3:::b/*`, or the same ARN twice), and offers to
+remove it. ARNs are compared case-sensitively, as IAM compares them.
+
+## Why is this bad
+Nothing is wrong with the policy, but the list is longer than it needs to be.
+
+## Example
+```json
+"Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b/reports/*"]
+```
+
+## Use instead
+```json
+"Resource": ["arn:aws:s3:::b/*"]
+```
+"#
+);
+
+pub const RULE: Rule = Rule {
+    checks: &[
+        &INVALID_ARN_PREFIX,
+        &MISSING_ARN_FIELD,
+        &INVALID_ARN_SERVICE_CASE,
+        &INVALID_PARTITION,
+        &INVALID_ARN_REGION,
+        &MISSING_ARN_REGION,
+        &MISSING_ARN_ACCOUNT,
+        &ARN_REGION_NOT_ALLOWED,
+        &ARN_ACCOUNT_NOT_ALLOWED,
+        &INVALID_ARN_ACCOUNT,
+        &INVALID_ARN_RESOURCE,
+        &RESOURCE_MATCHES_NO_ACTION,
+        &REDUNDANT_RESOURCE,
+    ],
+    run,
+};
+
+/// Resource types by the service field of their ARN template (which is not always the action
+/// prefix), built once.
+fn arn_services() -> &'static HashMap<&'static str, Vec<ResourceType>> {
+    static MAP: OnceLock<HashMap<&'static str, Vec<ResourceType>>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map: HashMap<&'static str, Vec<ResourceType>> = HashMap::new();
+        for service in catalog().services() {
+            for rt in service.resource_types() {
+                let template = rt.arn_template();
+                if let Some(field) = template.split(':').nth(2)
+                    && !field.contains('$')
+                    && !field.is_empty()
+                {
+                    map.entry(field).or_default().push(rt);
+                }
+            }
+        }
+        map
+    })
+}
+
+fn presence(types: &[ResourceType], field: fn(ResourceType) -> bool) -> Presence {
+    let mut it = types.iter().map(|t| field(*t));
+    let Some(first) = it.next() else {
+        return Presence::Unknown;
+    };
+    let mut p = if first { Presence::Always } else { Presence::Never };
+    for f in it {
+        if (p == Presence::Always) != f {
+            p = Presence::Sometimes;
+        }
+    }
+    p
+}
+
+/// The ARN with every policy variable's bytes replaced by `*` (same length, so offsets hold):
+/// a variable makes its part of the ARN unknown.
+fn masked(value: &str, variables: bool) -> String {
+    if !variables || !value.contains("${") {
+        return value.to_string();
+    }
+    let mut bytes = value.as_bytes().to_vec();
+    for piece in scan(value) {
+        if let Piece::Variable { range, .. } | Piece::Literal { range, .. } = piece {
+            for b in bytes.get_mut(range).into_iter().flatten() {
+                *b = b'*';
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| "*".to_string())
+}
+
+fn run(ctx: &Context<'_>, out: &mut Sink) {
+    let variables = ctx.policy.supports_variables();
+    for statement in &ctx.policy.statements {
+        for (list, is_resource) in [(&statement.resource, true), (&statement.not_resource, false)] {
+            let Some(list) = list else { continue };
+            let masks: Vec<String> = list.items.iter().map(|s| masked(&s.value, variables)).collect();
+            for (item, mask) in list.items.iter().zip(&masks) {
+                check_arn(ctx, item, mask, out);
+            }
+            let values: Vec<&str> = list.values().collect();
+            let redundant = redundant_entries(&values, false, |v| v.contains("${"));
+            for (item, cover) in list.items.iter().zip(redundant) {
+                let Some(cover) = cover.and_then(|j| values.get(j)) else {
+                    continue;
+                };
+                let finding = out.report(
+                    &REDUNDANT_RESOURCE,
+                    item.span,
+                    format!("\"{}\" is already covered by \"{}\"", item.value, cover),
+                );
+                finding.tags.push(Tag::Unnecessary);
+                if let Some(fix) = remove_item_fix(list, item, format!("Remove \"{}\"", item.value)) {
+                    finding.fixes.push(fix);
+                }
+            }
+            if is_resource {
+                check_actions_match(statement, &masks, out);
+            }
+        }
+    }
+}
+
+fn check_arn(ctx: &Context<'_>, item: &JsonString, mask: &str, out: &mut Sink) {
+    let value = item.value.as_str();
+    if value.is_empty() || mask.bytes().all(|b| b == b'*') {
+        return;
+    }
+    if !mask.starts_with("arn:") {
+        let head = mask.split(['*', '?']).next().unwrap_or("");
+        let could_be = head.len() < mask.len() && "arn:".starts_with(head);
+        if !could_be && !head.is_empty() {
+            out.report(
+                &INVALID_ARN_PREFIX,
+                item.span,
+                format!("\"{value}\" is not an ARN: resources are \"*\" or start with \"arn:\""),
+            );
+        }
+        return;
+    }
+    // Fields as byte ranges of the decoded value.
+    let mut fields: Vec<std::ops::Range<usize>> = Vec::with_capacity(6);
+    let mut start = 0;
+    for (i, b) in mask.bytes().enumerate() {
+        if b == b':' && fields.len() < 5 {
+            fields.push(start..i);
+            start = i + 1;
+        }
+    }
+    fields.push(start..mask.len());
+    let field = |i: usize| fields.get(i).and_then(|r| mask.get(r.clone())).unwrap_or("");
+    let span_of = |i: usize| {
+        fields
+            .get(i)
+            .map_or(item.span, |r| item.source_span(ctx.text, r.clone()))
+    };
+    // An empty field: point at the colons around it.
+    let empty_span = |i: usize| {
+        fields.get(i).map_or(item.span, |r| {
+            item.source_span(ctx.text, r.start.saturating_sub(1)..r.end + 1)
+        })
+    };
+    if fields.len() < 6 {
+        if !has_wildcard(mask) {
+            out.report(
+                &MISSING_ARN_FIELD,
+                item.span,
+                format!(
+                    "\"{value}\" has {} of the 6 ARN fields arn:partition:service:region:account:resource",
+                    fields.len()
+                ),
+            );
+        }
+        return;
+    }
+    let (partition, service, region, account) = (field(1), field(2), field(3), field(4));
+    if !has_wildcard(partition) && !is_known_partition(partition) {
+        out.report(
+            &INVALID_PARTITION,
+            span_of(1),
+            format!("unknown partition \"{partition}\" (aws, aws-cn, aws-us-gov, ...)"),
+        );
+    }
+    if has_wildcard(service) {
+        return;
+    }
+    if service.bytes().any(|b| b.is_ascii_uppercase()) {
+        let lower = service.to_ascii_lowercase();
+        out.report(
+            &INVALID_ARN_SERVICE_CASE,
+            span_of(2),
+            format!("the service in an ARN is lowercase: \"{lower}\""),
+        )
+        .fixes
+        .push(Fix::replace(
+            format!("Change to \"{lower}\""),
+            span_of(2),
+            lower.clone(),
+        ));
+        return;
+    }
+    let Some(types) = arn_services().get(service) else {
+        return;
+    };
+    let reported = check_region(region, partition, types, (span_of(3), empty_span(3)), out)
+        | check_account(account, types, (span_of(4), empty_span(4)), out);
+    let matches = |arn: &str| types.iter().any(|t| arn_matches_template(arn, t.arn_template()));
+    if reported || matches(mask) {
+        return;
+    }
+    // Say which field is wrong when changing one makes the ARN fit (S3 buckets have no account,
+    // S3 access points do).
+    let with = |i: usize, new: &str| {
+        let mut parts: Vec<&str> = (0..6).map(field).collect();
+        if let Some(p) = parts.get_mut(i) {
+            *p = new;
+        }
+        parts.join(":")
+    };
+    let refined = if !region.is_empty() && matches(&with(3, "")) {
+        Some((
+            &ARN_REGION_NOT_ALLOWED,
+            span_of(3),
+            format!("this {service} resource has no region: remove \"{region}\""),
+        ))
+    } else if !account.is_empty() && matches(&with(4, "")) {
+        Some((
+            &ARN_ACCOUNT_NOT_ALLOWED,
+            span_of(4),
+            format!("this {service} resource has no account ID: remove \"{account}\""),
+        ))
+    } else if region.is_empty() && matches(&with(3, "us-east-1")) {
+        Some((
+            &MISSING_ARN_REGION,
+            empty_span(3),
+            format!("this {service} resource has a region: give one, or \"*\" for any"),
+        ))
+    } else if account.is_empty() && matches(&with(4, "123456789012")) {
+        Some((
+            &MISSING_ARN_ACCOUNT,
+            empty_span(4),
+            format!("this {service} resource has an account ID: give one, or \"*\" for any"),
+        ))
+    } else {
+        None
+    };
+    if let Some((check, span, message)) = refined {
+        out.report(check, span, message);
+        return;
+    }
+    {
+        let mut shapes: Vec<&str> = types.iter().map(|t| t.arn_template()).collect();
+        shapes.sort_unstable();
+        shapes.dedup();
+        let more = if shapes.len() > 4 { ", ..." } else { "" };
+        shapes.truncate(4);
+        out.report(
+            &INVALID_ARN_RESOURCE,
+            item.span,
+            format!(
+                "\"{value}\" matches no {service} resource type ({}{more})",
+                shapes.join(", ")
+            ),
+        );
+    }
+}
+
+fn looks_like_region(region: &str) -> bool {
+    let mut parts = region.split('-');
+    let first = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    first.len() == 2
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && rest.len() >= 2
+        && rest
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && rest
+            .iter()
+            .take(rest.len() - 1)
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// Region checks; true when one reported something.
+fn check_region(region: &str, partition: &str, types: &[ResourceType], spans: (Span, Span), out: &mut Sink) -> bool {
+    let (field_span, empty_span) = spans;
+    match presence(types, ResourceType::has_region) {
+        Presence::Always if region.is_empty() => {
+            out.report(
+                &MISSING_ARN_REGION,
+                empty_span,
+                "this service's ARNs have a region: give one, or \"*\" for any",
+            );
+            return true;
+        }
+        Presence::Never if !region.is_empty() && !has_wildcard(region) => {
+            out.report(
+                &ARN_REGION_NOT_ALLOWED,
+                field_span,
+                format!("this service's ARNs have no region: remove \"{region}\""),
+            )
+            .fixes
+            .push(Fix::replace("Remove the region", field_span, ""));
+            return true;
+        }
+        _ => {}
+    }
+    if region.is_empty() || has_wildcard(region) {
+        return false;
+    }
+    match region_partition(region) {
+        Some(p) if is_known_partition(partition) && p != partition => {
+            out.report(
+                &INVALID_ARN_REGION,
+                field_span,
+                format!("region \"{region}\" is in partition {p}, not {partition}"),
+            );
+            true
+        }
+        None if !looks_like_region(region) => {
+            out.report(
+                &INVALID_ARN_REGION,
+                field_span,
+                format!("\"{region}\" is not a region name (like us-east-1)"),
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Account checks; true when one reported something.
+fn check_account(account: &str, types: &[ResourceType], spans: (Span, Span), out: &mut Sink) -> bool {
+    let (field_span, empty_span) = spans;
+    match presence(types, ResourceType::has_account) {
+        Presence::Always if account.is_empty() => {
+            out.report(
+                &MISSING_ARN_ACCOUNT,
+                empty_span,
+                "this service's ARNs have an account ID: give one, or \"*\" for any",
+            );
+            return true;
+        }
+        Presence::Never if !account.is_empty() && !has_wildcard(account) => {
+            out.report(
+                &ARN_ACCOUNT_NOT_ALLOWED,
+                field_span,
+                format!("this service's ARNs have no account ID: remove \"{account}\""),
+            )
+            .fixes
+            .push(Fix::replace("Remove the account ID", field_span, ""));
+            return true;
+        }
+        _ => {}
+    }
+    if account.is_empty() || has_wildcard(account) || account == "aws" {
+        return false;
+    }
+    if !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())) {
+        out.report(
+            &INVALID_ARN_ACCOUNT,
+            field_span,
+            format!("\"{account}\" is not a 12-digit account ID"),
+        );
+        return true;
+    }
+    false
+}
+
+/// What the statement's actions can act on.
+struct ActionShapes {
+    /// Some action takes only `*`.
+    star_only: Vec<String>,
+    /// ARN templates, deduplicated, with one action that takes each.
+    templates: Vec<(&'static str, String)>,
+}
+
+fn action_shapes(statement: &Statement<'_>) -> Option<ActionShapes> {
+    let list = statement.action.as_ref()?;
+    let c = catalog();
+    let mut shapes = ActionShapes {
+        star_only: Vec::new(),
+        templates: Vec::new(),
+    };
+    let mut seen: std::collections::HashSet<&'static str> = std::collections::HashSet::new();
+    for item in &list.items {
+        let value = item.value.as_str();
+        if value.bytes().all(|b| b == b'*') || value.contains("${") {
+            return None;
+        }
+        let mut any = false;
+        for action in c.actions_matching(value) {
+            any = true;
+            if !action.is_documented() {
+                return None;
+            }
+            let mut has_types = false;
+            for ar in action.resource_types() {
+                has_types = true;
+                let t = ar.resource_type().arn_template();
+                if seen.insert(t) {
+                    shapes.templates.push((t, action.full_name()));
+                }
+            }
+            if !has_types && shapes.star_only.len() < 3 {
+                shapes.star_only.push(action.full_name());
+            }
+        }
+        if !any {
+            return None; // Unknown actions: other checks report them.
+        }
+    }
+    Some(shapes)
+}
+
+fn check_actions_match(statement: &Statement<'_>, masks: &[String], out: &mut Sink) {
+    let Some(resource) = &statement.resource else { return };
+    if masks.is_empty() || masks.iter().any(|m| m.bytes().all(|b| b == b'*')) {
+        return;
+    }
+    // Entries that are not ARNs are reported by the ARN checks.
+    if masks.iter().any(|m| !m.starts_with("arn:")) {
+        return;
+    }
+    let Some(shapes) = action_shapes(statement) else { return };
+    let matched = masks
+        .iter()
+        .any(|m| shapes.templates.iter().any(|(t, _)| arn_matches_template(m, t)));
+    if matched {
+        return;
+    }
+    let mut parts: Vec<String> = shapes
+        .templates
+        .iter()
+        .take(4)
+        .map(|(t, a)| format!("{a} takes {t}"))
+        .collect();
+    if shapes.templates.len() > 4 {
+        parts.push("...".into());
+    }
+    if !shapes.star_only.is_empty() {
+        let verb = if shapes.star_only.len() == 1 { "takes" } else { "take" };
+        parts.push(format!("{} {verb} only \"*\"", shapes.star_only.join(", ")));
+    }
+    out.report(
+        &RESOURCE_MATCHES_NO_ACTION,
+        resource.value_span(),
+        format!(
+            "no resource here can be acted on by the statement's actions, so it never applies: {}",
+            parts.join("; ")
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::{findings_of, spans_of};
+    use crate::policy_type::PolicyType::Identity;
+
+    fn p(action: &str, resource: &str) -> String {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": {resource}}}]}}"#
+        )
+    }
+
+    fn spans(resource: &str, code: &str) -> Vec<String> {
+        spans_of(&p("s3:GetObject", resource), Identity, code)
+    }
+
+    #[test]
+    fn prefix_and_fields() {
+        assert_eq!(spans(r#""s3:::b/*""#, "INVALID_ARN_PREFIX"), ["\"s3:::b/*\""]);
+        assert!(spans(r#"["*", "ar*", "*/x", "arn:aws:s3:::b/*"]"#, "INVALID_ARN_PREFIX").is_empty());
+        assert_eq!(spans(r#""arn:aws:s3:b""#, "MISSING_ARN_FIELD"), ["\"arn:aws:s3:b\""]);
+        assert!(spans(r#""arn:aws:s3:*""#, "MISSING_ARN_FIELD").is_empty());
+    }
+
+    #[test]
+    fn service_case_and_partition() {
+        assert_eq!(spans(r#""arn:aws:S3:::b/*""#, "INVALID_ARN_SERVICE_CASE"), ["S3"]);
+        assert_eq!(spans(r#""arn:amazon:s3:::b/*""#, "INVALID_PARTITION"), ["amazon"]);
+        assert!(
+            spans(
+                r#"["arn:aws-cn:s3:::b/*", "arn:*:s3:::b/*", "arn:${aws:partition}:s3:::b/*"]"#,
+                "INVALID_PARTITION"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn regions() {
+        let text = p(
+            "logs:PutLogEvents",
+            r#"["arn:aws:logs:us-east1:123456789012:log-group:a", "arn:aws-cn:logs:us-east-1:123456789012:log-group:a"]"#,
+        );
+        assert_eq!(
+            spans_of(&text, Identity, "INVALID_ARN_REGION"),
+            ["us-east1", "us-east-1"]
+        );
+        let ok = p(
+            "logs:PutLogEvents",
+            r#"["arn:aws:logs:us-east-1:123456789012:log-group:a", "arn:aws:logs:xx-newplace-1:123456789012:log-group:a", "arn:aws:logs:*:*:*"]"#,
+        );
+        assert!(spans_of(&ok, Identity, "INVALID_ARN_REGION").is_empty());
+        let text = p("logs:PutLogEvents", r#""arn:aws:logs::123456789012:log-group:a""#);
+        assert_eq!(spans_of(&text, Identity, "MISSING_ARN_REGION"), ["::"]);
+        let text = p("iam:GetRole", r#""arn:aws:iam:us-east-1:123456789012:role/R""#);
+        assert_eq!(spans_of(&text, Identity, "ARN_REGION_NOT_ALLOWED"), ["us-east-1"]);
+        assert!(
+            spans_of(
+                &p("iam:GetRole", r#""arn:aws:iam::123456789012:role/R""#),
+                Identity,
+                "ARN_REGION_NOT_ALLOWED"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn accounts() {
+        let text = p(
+            "iam:GetRole",
+            r#"["arn:aws:iam::12345678901:role/R", "arn:aws:iam::aws:policy/X", "arn:aws:iam::${aws:PrincipalAccount}:role/R"]"#,
+        );
+        assert_eq!(spans_of(&text, Identity, "INVALID_ARN_ACCOUNT"), ["12345678901"]);
+        let text = p("iam:GetRole", r#""arn:aws:iam:::role/R""#);
+        assert_eq!(spans_of(&text, Identity, "MISSING_ARN_ACCOUNT"), ["::"]);
+        assert_eq!(
+            spans(r#""arn:aws:s3::123456789012:b/*""#, "ARN_ACCOUNT_NOT_ALLOWED"),
+            ["123456789012"]
+        );
+        assert!(spans(r#""arn:aws:s3:::b/*""#, "ARN_ACCOUNT_NOT_ALLOWED").is_empty());
+    }
+
+    #[test]
+    fn resource_part() {
+        let text = p("iam:GetRole", r#""arn:aws:iam::123456789012:rol/app""#);
+        assert_eq!(
+            spans_of(&text, Identity, "INVALID_ARN_RESOURCE"),
+            ["\"arn:aws:iam::123456789012:rol/app\""]
+        );
+        let ok = p(
+            "iam:GetRole",
+            r#"["arn:aws:iam::123456789012:role/app", "arn:aws:iam::*:r*", "arn:aws:iam::123456789012:role/${aws:username}"]"#,
+        );
+        assert!(spans_of(&ok, Identity, "INVALID_ARN_RESOURCE").is_empty());
+    }
+
+    #[test]
+    fn resource_matches_no_action() {
+        let text = p("s3:GetObject", r#""arn:aws:s3:::my-bucket""#);
+        let found = findings_of(&text, Identity, "RESOURCE_MATCHES_NO_ACTION");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1, "\"arn:aws:s3:::my-bucket\"");
+        assert!(
+            found[0]
+                .0
+                .contains("s3:GetObject takes arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+            "{}",
+            found[0].0
+        );
+        let text = p("s3:ListAllMyBuckets", r#""arn:aws:s3:::my-bucket""#);
+        assert!(
+            findings_of(&text, Identity, "RESOURCE_MATCHES_NO_ACTION")[0]
+                .0
+                .contains("s3:ListAllMyBuckets takes only \"*\"")
+        );
+        for ok in [
+            p("s3:GetObject", r#""arn:aws:s3:::my-bucket/*""#),
+            p(
+                "s3:GetObject",
+                r#"["arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket/*"]"#,
+            ),
+            p("s3:Get*", r#""arn:aws:s3:::my-bucket""#),
+            p("s3:ListAllMyBuckets", r#""*""#),
+            p("s3:GetObject", r#""arn:aws:s3:::${aws:username}""#),
+            p("s3:GetObject", r#""arn:aws:s3:::b*""#),
+        ] {
+            assert!(spans_of(&ok, Identity, "RESOURCE_MATCHES_NO_ACTION").is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn redundant_resources() {
+        let text = p(
+            "s3:GetObject",
+            r#"["arn:aws:s3:::b/*", "arn:aws:s3:::b/reports/*", "arn:aws:s3:::B/x"]"#,
+        );
+        assert_eq!(
+            spans_of(&text, Identity, "REDUNDANT_RESOURCE"),
+            ["\"arn:aws:s3:::b/reports/*\""]
+        );
+    }
+}
