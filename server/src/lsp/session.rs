@@ -15,6 +15,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, TextDocumentContentChangeEvent, Uri};
 
+/// What request handlers see of an open policy document; see [`Session::with_policy`].
+pub struct PolicyView<'a> {
+    pub doc: &'a Document,
+    pub json: &'a JsonDocument,
+    pub policy_type: iam_policy::PolicyType,
+    pub type_source: iam_policy::policy_type::TypeSource,
+    pub encoding: Encoding,
+}
+
 /// Diagnostics to publish for one document.
 #[derive(Debug)]
 pub struct Publish {
@@ -310,6 +319,54 @@ impl Session {
     }
 
     /// Analyses one document and returns what to publish, if anything.
+    /// A read-only view of an open policy document for request handlers (completion, hover,
+    /// code actions): its text and rope, its JSON tree, the policy type in force (flag, config
+    /// glob, file name, default, inference — as for diagnostics) and the negotiated encoding.
+    /// `None` for unknown documents and for JSON that is not a policy.
+    pub fn with_policy<R>(&mut self, uri: &Uri, f: impl FnOnce(PolicyView<'_>) -> R) -> Option<R> {
+        let key = uri.as_str();
+        let (kind, path) = {
+            let entry = self.documents.get(key)?;
+            (entry.kind, entry.doc.path.clone())
+        };
+        if !matches!(kind, Kind::Policy | Kind::Json) {
+            return None;
+        }
+        let mut ignored = Vec::new();
+        let config = self.config_for(path.as_deref(), &mut ignored);
+        let encoding = self.encoding;
+        let entry = self.documents.get(key)?;
+        let doc = &entry.doc;
+        let json = match doc.syntax().tree() {
+            Some(tree) => json::build(doc.text(), tree),
+            None => JsonDocument::default(),
+        };
+        let name = path
+            .as_deref()
+            .and_then(Path::to_str)
+            .map_or_else(|| entry.uri.as_str().to_owned(), str::to_owned);
+        let is_policy = kind == Kind::Policy
+            || analysis::looks_like_policy(&json)
+            || analysis::is_policy_file_name(&name)
+            || path.as_deref().is_some_and(|p| config.glob_type(p).is_some());
+        if !is_policy {
+            return None;
+        }
+        let model = iam_policy::model::Policy::from_json(&json);
+        let options = Options {
+            policy_type: config.policy_type_for(path.as_deref()),
+            path: Some(&name),
+        };
+        let (policy_type, type_source) = analysis::resolve_type(&model, options);
+        Some(f(PolicyView {
+            doc,
+            json: &json,
+            policy_type,
+            type_source,
+            encoding,
+        }))
+    }
+
     fn diagnose(&mut self, key: &str, messages: &mut Vec<(MessageType, String)>) -> Option<Publish> {
         let (kind, path) = {
             let entry = self.documents.get(key)?;
