@@ -1,6 +1,6 @@
 //! Helpers shared by the catalog checks: redundant list entries and the fix that removes one.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::finding::{Edit, Fix};
 use crate::json::{JsonString, Value};
@@ -61,14 +61,18 @@ pub fn redundant_entries(values: &[&str], case_insensitive: bool, skip: impl Fn(
     // Wildcard entries keyed by their literal prefix (up to the first `*` or `?`): only a value
     // that starts with that prefix can be covered, so each value looks up its own prefixes
     // instead of trying every wildcard. Lists of thousands of actions stay linear.
-    let mut wildcards_by_prefix: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut wildcards_by_prefix: HashMap<String, Vec<usize>> = HashMap::default();
     for (i, v) in values.iter().enumerate() {
         if crate::catalog::has_wildcard(v) && !skip(v) {
             let literal = v.find(['*', '?']).and_then(|n| v.get(..n)).unwrap_or(v);
             wildcards_by_prefix.entry(fold(literal)).or_default().push(i);
         }
     }
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    // Only prefixes as long as some wildcard's literal part can hit the index.
+    let mut prefix_lengths: Vec<usize> = wildcards_by_prefix.keys().map(String::len).collect();
+    prefix_lengths.sort_unstable();
+    prefix_lengths.dedup();
+    let mut first_seen: HashMap<String, usize> = HashMap::default();
     for (i, v) in values.iter().enumerate() {
         if skip(v) {
             continue;
@@ -82,9 +86,9 @@ pub fn redundant_entries(values: &[&str], case_insensitive: bool, skip: impl Fn(
             continue;
         }
         first_seen.insert(folded.clone(), i);
-        let prefixes = folded.char_indices().map(|(n, _)| n).chain([folded.len()]);
-        let cover = prefixes
-            .filter_map(|n| folded.get(..n).and_then(|p| wildcards_by_prefix.get(p)))
+        let cover = prefix_lengths
+            .iter()
+            .filter_map(|&n| folded.get(..n).and_then(|p| wildcards_by_prefix.get(p)))
             .flatten()
             .copied()
             .filter(|&j| j != i)
