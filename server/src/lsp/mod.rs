@@ -9,6 +9,7 @@
 pub mod diagnostics;
 pub mod document;
 pub mod logging;
+pub mod policy_type;
 pub mod session;
 pub mod transport;
 
@@ -205,6 +206,7 @@ pub fn run() -> u8 {
             }
         })
         .custom_method(transport::MALFORMED, Backend::malformed)
+        .custom_method(policy_type::METHOD, Backend::policy_type)
         .finish();
         let (filtered, server_input) = tokio::io::duplex(1 << 16);
         let guard = tokio::spawn(transport::filter(tokio::io::stdin(), filtered));
