@@ -22,6 +22,8 @@ export function serverSettings(get: Getter): Record<string, unknown> {
   if (checks && Object.keys(checks).length > 0) settings["checks"] = { ...checks };
   const globs = get<Record<string, string>>("policyTypes");
   if (globs && Object.keys(globs).length > 0) settings["policy-types"] = { ...globs };
+  // Sent only when turned off: the default is the server's, and older servers reject the key.
+  if (get<boolean>("inlayHints.accessLevel") === false) settings["inlay-hints"] = { "access-level": false };
   return { [SECTION]: settings };
 }
 

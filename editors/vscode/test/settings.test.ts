@@ -11,6 +11,7 @@ describe("serverSettings", () => {
         policyType: "scp",
         checks: { MISSING_VERSION: "off", INVALID_EFFECT: "warning" },
         policyTypes: { "scp/**/*.json": "scp" },
+        "inlayHints.accessLevel": false,
       }),
     );
     expect(s).toEqual({
@@ -18,12 +19,13 @@ describe("serverSettings", () => {
         "policy-type": "scp",
         checks: { MISSING_VERSION: "off", INVALID_EFFECT: "warning" },
         "policy-types": { "scp/**/*.json": "scp" },
+        "inlay-hints": { "access-level": false },
       },
     });
   });
 
   it("leaves out empty settings so the project file applies", () => {
-    expect(serverSettings(getterOf({ policyType: "", checks: {}, policyTypes: {} }))).toEqual({ "iam-policy-ls": {} });
+    expect(serverSettings(getterOf({ policyType: "", checks: {}, policyTypes: {}, "inlayHints.accessLevel": true }))).toEqual({ "iam-policy-ls": {} });
   });
 });
 
