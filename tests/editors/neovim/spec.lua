@@ -224,7 +224,8 @@ if not okrun then
   fail('spec raised an error', err)
 end
 local capture_file = os.getenv('IAM_POLICY_LS_NVIM_CAPTURE')
-if capture_file and failed == 0 then
+-- A partial run (features skipped) keeps the committed capture.
+if capture_file and failed == 0 and skipped == 0 then
   vim.fn.writefile(capture, capture_file)
 end
 out(('neovim: %d passed, %d failed, %d skipped (%.1f s)'):format(passed, failed, skipped,
