@@ -7,6 +7,7 @@ pub mod checks;
 pub mod config;
 pub mod eval;
 pub mod finding;
+pub mod hover;
 pub mod json;
 pub mod model;
 pub mod operator;
