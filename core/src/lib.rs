@@ -11,6 +11,7 @@ pub mod hover;
 pub mod json;
 pub mod model;
 pub mod operator;
+pub mod refactor;
 pub mod policy_type;
 pub mod span;
 pub mod syntax;
