@@ -39,7 +39,11 @@ fn apply(text: &str, action: &Value, u: &str) -> String {
 }
 
 fn codes(text: &str) -> Vec<&'static str> {
-    analyze_text(text, Options::default()).findings.iter().map(|f| f.code).collect()
+    analyze_text(text, Options::default())
+        .findings
+        .iter()
+        .map(|f| f.code)
+        .collect()
 }
 
 fn code_actions(server: &mut TestServer, u: &str, range: Value, diagnostics: Value, only: Option<&str>) -> Vec<Value> {
@@ -112,7 +116,13 @@ fn every_quick_fix_applies_and_clears_its_finding() {
             .find(|d| d["code"] == *code)
             .unwrap_or_else(|| panic!("no {code} in {published}"))
             .clone();
-        let actions = code_actions(&mut server, &u, diagnostic["range"].clone(), json!([diagnostic]), Some("quickfix"));
+        let actions = code_actions(
+            &mut server,
+            &u,
+            diagnostic["range"].clone(),
+            json!([diagnostic]),
+            Some("quickfix"),
+        );
         let action = actions
             .iter()
             .find(|a| a["title"].as_str().unwrap().contains(title))
@@ -120,8 +130,14 @@ fn every_quick_fix_applies_and_clears_its_finding() {
         assert_eq!(action["kind"], "quickfix");
         assert_eq!(action["diagnostics"][0]["code"], *code);
         let fixed = apply(text, action, &u);
-        assert!(iam_json::parse(&fixed).syntax_errors.is_empty(), "{code}: invalid JSON\n{fixed}");
-        assert!(!codes(&fixed).contains(code), "{code} still reported after the fix:\n{fixed}");
+        assert!(
+            iam_json::parse(&fixed).syntax_errors.is_empty(),
+            "{code}: invalid JSON\n{fixed}"
+        );
+        assert!(
+            !codes(&fixed).contains(code),
+            "{code} still reported after the fix:\n{fixed}"
+        );
         // Two-space indentation everywhere, as in the input.
         for line in fixed.lines() {
             let indent = line.len() - line.trim_start().len();
@@ -140,10 +156,22 @@ fn refactors_at_the_cursor_keep_json_valid_and_layout() {
     server.diagnostics(&u);
     let at = |line: u32, character: u32| json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character}});
     let cases = [
-        (at(5, 25), "Expand `sqs:GetQueue*` into its 2 actions", "\"Action\": [\n                \"sqs:GetQueueAttributes\",\n                \"sqs:GetQueueUrl\"\n            ],"),
+        (
+            at(5, 25),
+            "Expand `sqs:GetQueue*` into its 2 actions",
+            "\"Action\": [\n                \"sqs:GetQueueAttributes\",\n                \"sqs:GetQueueUrl\"\n            ],",
+        ),
         (at(5, 25), "Make `Action` an array", "\"Action\": [\"sqs:GetQueue*\"],"),
-        (at(12, 20), "Sort the actions and remove 1 duplicate", "[\n                \"s3:GetObject\",\n                \"s3:PutObject\"\n            ],"),
-        (at(15, 30), "Make `Resource` a single string", "\"Resource\": \"arn:aws:s3:::b/*\"\n"),
+        (
+            at(12, 20),
+            "Sort the actions and remove 1 duplicate",
+            "[\n                \"s3:GetObject\",\n                \"s3:PutObject\"\n            ],",
+        ),
+        (
+            at(15, 30),
+            "Make `Resource` a single string",
+            "\"Resource\": \"arn:aws:s3:::b/*\"\n",
+        ),
     ];
     for (range, title, expected) in cases {
         let actions = code_actions(&mut server, &u, range, json!([]), None);
@@ -153,9 +181,18 @@ fn refactors_at_the_cursor_keep_json_valid_and_layout() {
             .unwrap_or_else(|| panic!("no {title} in {actions:?}"));
         assert_eq!(action["kind"], "refactor.rewrite");
         let out = apply(text, action, &u);
-        assert!(iam_json::parse(&out).syntax_errors.is_empty(), "{title}: invalid JSON\n{out}");
+        assert!(
+            iam_json::parse(&out).syntax_errors.is_empty(),
+            "{title}: invalid JSON\n{out}"
+        );
         assert!(out.contains(expected), "{title}:\n{out}");
-        let errors = |t: &str| analyze_text(t, Options::default()).findings.iter().filter(|f| f.severity == iam_policy::Severity::Error).count();
+        let errors = |t: &str| {
+            analyze_text(t, Options::default())
+                .findings
+                .iter()
+                .filter(|f| f.severity == iam_policy::Severity::Error)
+                .count()
+        };
         assert!(errors(&out) <= errors(text), "{title} added errors:\n{out}");
     }
     // `only: quickfix` leaves the refactors out.

@@ -66,7 +66,10 @@ fn hovers_explain_every_context() {
     server.open(&u, "iam-policy", 1, POLICY);
     server.diagnostics(&u);
     let cases: &[(&str, &str)] = &[
-        ("{", "**Identity-based policy** (inferred: no statement has a Principal)"),
+        (
+            "{",
+            "**Identity-based policy** (inferred: no statement has a Principal)",
+        ),
         ("\"Version\"", "**Version**"),
         ("\"2012-10-17\"", "**2012-10-17**"),
         ("\"Statement\"", "**Statement**"),
@@ -75,7 +78,10 @@ fn hovers_explain_every_context() {
         ("\"Deny\"", "An explicit Deny overrides every Allow"),
         ("\"s3:GetObject\"", "**s3:GetObject** — Read"),
         ("\"s3:List*\"", "**s3:List*** matches"),
-        ("\"NotAction\"", "this Deny denies every action of every service except `iam:*`"),
+        (
+            "\"NotAction\"",
+            "this Deny denies every action of every service except `iam:*`",
+        ),
         ("arn:aws:s3:::logs", "resource type `s3:object` for `s3:GetObject`"),
         ("${aws:username}", "**Policy variable** `${aws:username}`"),
         ("\"ForAllValues:StringEquals\"", "**missing or empty**"),
@@ -84,7 +90,10 @@ fn hovers_explain_every_context() {
     ];
     for (needle, expected) in cases {
         let md = markdown(&hover(&mut server, &u, POLICY, needle));
-        assert!(md.contains(expected), "hover on {needle}: expected {expected:?} in\n{md}");
+        assert!(
+            md.contains(expected),
+            "hover on {needle}: expected {expected:?} in\n{md}"
+        );
     }
     // The range is the hovered token, in the client's encoding.
     let result = hover(&mut server, &u, POLICY, "\"s3:GetObject\"");
@@ -105,8 +114,13 @@ fn principals_and_policy_type_from_the_file_name() {
     let u = uri("bucket-policy.json");
     server.open(&u, "json", 1, BUCKET);
     server.diagnostics(&u);
-    assert!(markdown(&hover(&mut server, &u, BUCKET, "{")).starts_with("**Resource-based policy** (from the file name)"));
-    assert!(markdown(&hover(&mut server, &u, BUCKET, "\"arn:aws:iam::111122223333:root\"")).contains("**account** principal"));
+    assert!(
+        markdown(&hover(&mut server, &u, BUCKET, "{")).starts_with("**Resource-based policy** (from the file name)")
+    );
+    assert!(
+        markdown(&hover(&mut server, &u, BUCKET, "\"arn:aws:iam::111122223333:root\""))
+            .contains("**account** principal")
+    );
     assert!(markdown(&hover(&mut server, &u, BUCKET, "\"logs.amazonaws.com\"")).contains("**service principal**"));
     assert!(markdown(&hover(&mut server, &u, BUCKET, "\"Service\"")).starts_with("**Service**"));
     // Plain JSON that is not a policy gets no hover.

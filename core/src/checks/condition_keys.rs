@@ -3,11 +3,11 @@
 //! keys, tag keys without a tag name, qualifiers that do not fit the key, deprecated keys, and
 //! keys none of the statement's actions support.
 
+use super::list_util::rename_operator_fix;
 use super::{Check, Context, Rule, Sink};
 use crate::catalog::{Action, KeyInfo, catalog, distance, has_wildcard, max_distance};
 use crate::finding::{Fix, Severity, Tag};
 use crate::json::JsonString;
-use super::list_util::rename_operator_fix;
 use crate::model::{Condition, ConditionEntry, ConditionOperatorBlock, Statement};
 use crate::operator::{Family, ParsedOperator, Qualifier, all_operator_names, parse};
 
@@ -569,7 +569,9 @@ fn check_qualifier(
                 }
                 .canonical();
                 let title = format!("Use {name} ({what})");
-                finding.fixes.extend(rename_operator_fix(condition, block, &name, title));
+                finding
+                    .fixes
+                    .extend(rename_operator_fix(condition, block, &name, title));
             }
         }
         Some(Qualifier::ForAllValues) if !info.multivalued => {
@@ -776,7 +778,10 @@ mod tests {
         let text = c(r#"{"StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}"#);
         assert_eq!(spans_of(&text, Identity, "MISSING_QUALIFIER"), ["\"aws:CalledVia\""]);
         let fixed = crate::checks::fix_support::apply_fix(&text, Identity, "MISSING_QUALIFIER").unwrap();
-        assert!(fixed.contains(r#"{"ForAnyValue:StringEquals": {"aws:CalledVia""#), "{fixed}");
+        assert!(
+            fixed.contains(r#"{"ForAnyValue:StringEquals": {"aws:CalledVia""#),
+            "{fixed}"
+        );
         assert!(spans_of(&fixed, Identity, "MISSING_QUALIFIER").is_empty());
         // Two keys under the operator: renaming it would change the other key's test too.
         let two = c(r#"{"StringEquals": {"aws:CalledVia": "athena.amazonaws.com", "aws:username": "a"}}"#);

@@ -3,10 +3,10 @@
 //! wildcards without a `Like` operator, string operators on ARN keys, and policy variables with
 //! operators that do not substitute them.
 
+use super::list_util::rename_operator_fix;
 use super::{Check, Context, Rule, Sink};
 use crate::catalog::{KeyType, catalog};
 use crate::finding::Severity;
-use super::list_util::rename_operator_fix;
 use crate::model::{Condition, ConditionEntry, ConditionOperatorBlock, ConditionValue, ScalarType};
 use crate::operator::{self, Comparison, Family, ParsedOperator, parse};
 use crate::variables::{Piece, has_variables, scan};

@@ -66,7 +66,10 @@ pub fn hover(ctx: Context<'_>, offset: usize) -> Option<Hover> {
         .and_then(|m| m.value.as_ref())
         .is_some_and(|v| v.span.touches(offset));
     if policy.root_span.touches(offset) && !in_statements {
-        let span = Span::new(policy.root_span.start, (policy.root_span.start + 1).min(policy.root_span.end));
+        let span = Span::new(
+            policy.root_span.start,
+            (policy.root_span.start + 1).min(policy.root_span.end),
+        );
         return Some(Hover {
             span,
             markdown: text::policy_type(ctx.policy_type, ctx.type_source),
@@ -98,7 +101,9 @@ fn statement_hover(ctx: Context<'_>, policy: &Policy<'_>, st: &Statement<'_>, of
     match name {
         "Effect" => {
             let allow = st.effect() != Some(Effect::Deny);
-            let span = st.effect.map_or(member.key.span, |e| if on_key { member.key.span } else { e.span });
+            let span = st
+                .effect
+                .map_or(member.key.span, |e| if on_key { member.key.span } else { e.span });
             Some(Hover {
                 span,
                 markdown: text::effect(allow, ctx.policy_type),
@@ -108,7 +113,11 @@ fn statement_hover(ctx: Context<'_>, policy: &Policy<'_>, st: &Statement<'_>, of
         _ if on_key => key_hover(text::element(name)?.to_owned()),
         "Sid" => key_hover(text::element("Sid")?.to_owned()),
         "Action" | "NotAction" => {
-            let list = if name == "Action" { st.action.as_ref() } else { st.not_action.as_ref() }?;
+            let list = if name == "Action" {
+                st.action.as_ref()
+            } else {
+                st.not_action.as_ref()
+            }?;
             let item = item_at(list, offset)?;
             Some(Hover {
                 span: item.span,
@@ -116,7 +125,11 @@ fn statement_hover(ctx: Context<'_>, policy: &Policy<'_>, st: &Statement<'_>, of
             })
         }
         "Resource" | "NotResource" => {
-            let list = if name == "Resource" { st.resource.as_ref() } else { st.not_resource.as_ref() }?;
+            let list = if name == "Resource" {
+                st.resource.as_ref()
+            } else {
+                st.not_resource.as_ref()
+            }?;
             let item = item_at(list, offset)?;
             if let Some(h) = variable_hover(ctx.text, policy, item, offset) {
                 return Some(h);
@@ -127,7 +140,11 @@ fn statement_hover(ctx: Context<'_>, policy: &Policy<'_>, st: &Statement<'_>, of
             })
         }
         "Principal" | "NotPrincipal" => {
-            let principal = if name == "Principal" { st.principal.as_ref() } else { st.not_principal.as_ref() }?;
+            let principal = if name == "Principal" {
+                st.principal.as_ref()
+            } else {
+                st.not_principal.as_ref()
+            }?;
             principal_hover(principal, offset)
         }
         "Condition" => condition_hover(ctx, policy, st, offset),
@@ -188,9 +205,10 @@ fn not_element(st: &Statement<'_>, name: &str) -> String {
         _ => {
             let listed: Vec<&str> = match &st.not_principal {
                 Some(Principal::Bare { value, .. }) => vec![value.value.as_str()],
-                Some(Principal::Map { entries, .. }) => {
-                    entries.iter().flat_map(|e| e.values.iter().map(|v| v.value.as_str())).collect()
-                }
+                Some(Principal::Map { entries, .. }) => entries
+                    .iter()
+                    .flat_map(|e| e.values.iter().map(|v| v.value.as_str()))
+                    .collect(),
                 None => Vec::new(),
             };
             format!(
@@ -277,7 +295,10 @@ fn wildcard_action(pattern: &str) -> String {
         }
     }
     by_level.sort_by_key(|(l, _)| *l);
-    let mut out = format!("**{pattern}** matches {total} action{}\n\n", if total == 1 { "" } else { "s" });
+    let mut out = format!(
+        "**{pattern}** matches {total} action{}\n\n",
+        if total == 1 { "" } else { "s" }
+    );
     for (level, list) in &by_level {
         let count = counts.iter().find(|(l, _)| l == level).map_or(0, |(_, n)| *n);
         let label = level.map_or("Unknown level".to_owned(), |l| l.to_string());
@@ -328,7 +349,13 @@ fn resource(st: &Statement<'_>, arn: &str) -> String {
     if let [prefix, partition, service, region, account, rest] = parts.as_slice()
         && prefix.eq_ignore_ascii_case("arn")
     {
-        let or_any = |s: &str| if s.is_empty() { "(none)".to_owned() } else { format!("`{s}`") };
+        let or_any = |s: &str| {
+            if s.is_empty() {
+                "(none)".to_owned()
+            } else {
+                format!("`{s}`")
+            }
+        };
         let _ = writeln!(
             out,
             "**ARN** — partition {}, service {}, region {}, account {}, resource {}\n",
@@ -371,7 +398,12 @@ fn resource(st: &Statement<'_>, arn: &str) -> String {
         _ => {
             let service = parts.get(2).and_then(|s| catalog().service(s));
             let names: Vec<&str> = service
-                .map(|s| s.resource_types().filter(|rt| rt.matches_arn(arn)).map(|rt| rt.name()).collect())
+                .map(|s| {
+                    s.resource_types()
+                        .filter(|rt| rt.matches_arn(arn))
+                        .map(|rt| rt.name())
+                        .collect()
+                })
                 .unwrap_or_default();
             if !names.is_empty() {
                 let _ = write!(out, "Resource type: {}", quoted_list(&names));
@@ -455,12 +487,7 @@ pub fn principal_value(kind: &str, value: &str) -> String {
     format!("`{value}`: a principal ARN. Principal ARNs take no partial wildcards.")
 }
 
-fn condition_hover(
-    ctx: Context<'_>,
-    policy: &Policy<'_>,
-    st: &Statement<'_>,
-    offset: usize,
-) -> Option<Hover> {
+fn condition_hover(ctx: Context<'_>, policy: &Policy<'_>, st: &Statement<'_>, offset: usize) -> Option<Hover> {
     let condition = st.condition.as_ref()?;
     for block in &condition.operators {
         if block.operator.span.touches(offset) {
@@ -522,8 +549,10 @@ pub fn condition_key_markdown(st: Option<&Statement<'_>>, name: &str) -> String 
     let Some(actions) = st.and_then(statement_actions) else {
         return out.trim_end().to_owned();
     };
-    let (with, without): (Vec<Action>, Vec<Action>) =
-        actions.iter().copied().partition(|a| !a.is_documented() || a.supports_condition_key(name));
+    let (with, without): (Vec<Action>, Vec<Action>) = actions
+        .iter()
+        .copied()
+        .partition(|a| !a.is_documented() || a.supports_condition_key(name));
     let names = |list: &[Action]| list.iter().map(|a| a.full_name()).collect::<Vec<_>>();
     let (with, without) = (names(&with), names(&without));
     fn refs(list: &[String]) -> Vec<&str> {

@@ -116,7 +116,12 @@ fn statement_symbol(st: &Statement<'_>) -> Symbol {
             let detail = match m.value.as_ref().map(|v| &v.value) {
                 Some(Value::String(s)) => s.value.clone(),
                 Some(Value::Array(a)) => {
-                    let values: Vec<&str> = a.items.iter().filter_map(|n| n.value.as_str()).map(|s| s.value.as_str()).collect();
+                    let values: Vec<&str> = a
+                        .items
+                        .iter()
+                        .filter_map(|n| n.value.as_str())
+                        .map(|s| s.value.as_str())
+                        .collect();
                     list_summary(&values)
                 }
                 _ => String::new(),

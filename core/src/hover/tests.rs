@@ -33,7 +33,10 @@ fn action_has_description_level_resources_keys_and_link() {
     let (span, m) = hover_at(&src, PolicyType::Identity).unwrap();
     assert_eq!(span, "\"s3:GetObject\"");
     assert!(m.starts_with("**s3:GetObject** — Read"), "{m}");
-    assert!(m.contains("- `object`: `arn:${Partition}:s3:::${BucketName}/${ObjectName}`"), "{m}");
+    assert!(
+        m.contains("- `object`: `arn:${Partition}:s3:::${BucketName}/${ObjectName}`"),
+        "{m}"
+    );
     assert!(m.contains("arn:${Partition}:s3:::"), "{m}");
     assert!(m.contains("Condition keys:"), "{m}");
     assert!(m.contains("https://docs.aws.amazon.com/service-authorization/"), "{m}");
@@ -86,11 +89,15 @@ fn operator_semantics() {
     let m = md(&src);
     assert!(m.contains("**missing or empty**"), "{m}");
     assert!(m.contains("ORed"), "{m}");
-    let neg = statement(r#""Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals<CURSOR>": {"aws:username": ["a", "b"]}}"#);
+    let neg = statement(
+        r#""Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals<CURSOR>": {"aws:username": ["a", "b"]}}"#,
+    );
     let m = md(&neg);
     assert!(m.contains("**none** of them"), "{m}");
     assert!(m.contains("makes this negated condition **true**"), "{m}");
-    let ifx = statement(r#""Action": "s3:*", "Resource": "*", "Condition": {"<CURSOR>StringLikeIfExists": {"aws:username": "a*"}}"#);
+    let ifx = statement(
+        r#""Action": "s3:*", "Resource": "*", "Condition": {"<CURSOR>StringLikeIfExists": {"aws:username": "a*"}}"#,
+    );
     assert!(md(&ifx).contains("`IfExists`: a **missing** key makes the condition **true**"));
 }
 
@@ -102,9 +109,14 @@ fn condition_key_lists_supporting_and_ignoring_actions() {
     let m = md(&src);
     assert!(m.contains("Supported by `s3:PutObject`"), "{m}");
     assert!(m.contains("**Ignored by** `ec2:DescribeInstances`"), "{m}");
-    let global = statement(r#""Action": "s3:*", "Resource": "*", "Condition": {"IpAddress": {"aws:Source<CURSOR>Ip": "10.0.0.0/8"}}"#);
+    let global = statement(
+        r#""Action": "s3:*", "Resource": "*", "Condition": {"IpAddress": {"aws:Source<CURSOR>Ip": "10.0.0.0/8"}}"#,
+    );
     let m = md(&global);
-    assert!(m.starts_with("**aws:SourceIp** — IPAddress, single-valued") || m.contains("single-valued"), "{m}");
+    assert!(
+        m.starts_with("**aws:SourceIp** — IPAddress, single-valued") || m.contains("single-valued"),
+        "{m}"
+    );
     assert!(m.contains("Global key"), "{m}");
 }
 
@@ -136,7 +148,8 @@ fn principal_values() {
     assert!(p("arn:aws:sts::111122223333:assumed-role/r/s").contains("**role session**"));
     let svc = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazon<CURSOR>aws.com"}, "Action": "sts:AssumeRole"}]}"#;
     assert!(md(svc).contains("**service principal**"));
-    let star = r#"{"Statement": [{"Effect": "Allow", "Principal": "*<CURSOR>", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    let star =
+        r#"{"Statement": [{"Effect": "Allow", "Principal": "*<CURSOR>", "Action": "s3:GetObject", "Resource": "*"}]}"#;
     assert!(md(star).contains("**everyone**"));
 }
 
@@ -161,7 +174,10 @@ fn elements_and_policy_type() {
     let top = r#"<CURSOR>{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "1"}, "Action": "s3:GetObject"}]}"#;
     let (span, m) = hover_at(top, PolicyType::Resource).unwrap();
     assert_eq!(span, "{");
-    assert!(m.starts_with("**Resource-based policy** (inferred: a statement has a Principal)"), "{m}");
+    assert!(
+        m.starts_with("**Resource-based policy** (inferred: a statement has a Principal)"),
+        "{m}"
+    );
 }
 
 #[test]

@@ -102,7 +102,9 @@ pub fn element(name: &str) -> Option<&'static str> {
             "**Sid**: an optional statement label (letters and digits in identity policies); unique within the \
              policy. Not used in evaluation."
         }
-        "Action" => "**Action**: the actions the statement applies to (`service:Action`, `*` and `?` wildcards, case-insensitive).",
+        "Action" => {
+            "**Action**: the actions the statement applies to (`service:Action`, `*` and `?` wildcards, case-insensitive)."
+        }
         "Resource" => {
             "**Resource**: the resources the statement applies to (ARNs, `*` and `?` wildcards). Actions that support \
              no resource type only match `\"*\"`."
@@ -119,7 +121,11 @@ pub fn element(name: &str) -> Option<&'static str> {
 /// Semantics of a condition operator.
 pub fn operator(op: ParsedOperator) -> String {
     let base = op.base;
-    let mut out = format!("**{}** — {} condition operator\n\n", op.canonical(), base.family.as_str());
+    let mut out = format!(
+        "**{}** — {} condition operator\n\n",
+        op.canonical(),
+        base.family.as_str()
+    );
     let compare = match (base.family, base.comparison) {
         (Family::Null, _) => {
             "`\"true\"`: holds when the key is **absent** from the request; `\"false\"`: holds when it is present."

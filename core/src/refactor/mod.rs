@@ -38,7 +38,7 @@ pub fn refactors(text: &str, json: &JsonDocument, offset: usize) -> Vec<Fix> {
     out
 }
 
-fn array_of<'a>(member: &'a Member) -> Option<(&'a Array, Span)> {
+fn array_of(member: &Member) -> Option<(&Array, Span)> {
     let node = member.value.as_ref()?;
     match &node.value {
         Value::Array(a) => Some((a, node.span)),
@@ -78,7 +78,9 @@ fn separator(text: &str, array: &Array, array_span: Span) -> String {
         return gap.to_owned();
     }
     if let Some(first) = array.items.first()
-        && text.get(array_span.start..first.span.start).is_some_and(|g| g.contains('\n'))
+        && text
+            .get(array_span.start..first.span.start)
+            .is_some_and(|g| g.contains('\n'))
     {
         return format!(",\n{}", line_indent(text, first.span.start));
     }
@@ -133,6 +135,20 @@ fn sort_dedup(text: &str, list: &StringList<'_>) -> Option<Fix> {
     if !gaps_clean {
         return None;
     }
+    // Most lists are already in order: find that out without allocating (large managed policies
+    // hold thousands of actions and this runs on every code-action request).
+    let ci = |a: &str, b: &str| {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    };
+    let in_order = list.items.windows(2).all(|w| match w {
+        [a, b] => ci(&a.value, &b.value).is_lt(),
+        _ => true,
+    });
+    if in_order {
+        return None;
+    }
     let mut entries: Vec<(String, &str)> = list
         .items
         .iter()
@@ -146,13 +162,20 @@ fn sort_dedup(text: &str, list: &StringList<'_>) -> Option<Fix> {
     }
     let removed = original.len() - entries.len();
     let title = if removed > 0 {
-        format!("Sort the actions and remove {removed} duplicate{}", if removed == 1 { "" } else { "s" })
+        format!(
+            "Sort the actions and remove {removed} duplicate{}",
+            if removed == 1 { "" } else { "s" }
+        )
     } else {
         "Sort the actions".to_owned()
     };
     let sep = separator(text, array, span);
     let joined: Vec<&str> = entries.iter().map(|(_, raw)| *raw).collect();
-    Some(Fix::replace(title, Span::new(first.span.start, last.span.end), joined.join(&sep)))
+    Some(Fix::replace(
+        title,
+        Span::new(first.span.start, last.span.end),
+        joined.join(&sep),
+    ))
 }
 
 fn toggle_array(text: &str, list: &StringList<'_>) -> Option<Fix> {

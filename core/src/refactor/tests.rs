@@ -45,7 +45,9 @@ fn expands_wildcard_in_a_multiline_array_keeping_indentation() {
     let src = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\n        \"s3:GetObject\",\n        \"sqs:Get<CURSOR>Queue*\"\n      ],\n      \"Resource\": \"*\"\n    }\n  ]\n}\n";
     let out = refactor(src, "Expand").unwrap();
     assert!(
-        out.contains("        \"s3:GetObject\",\n        \"sqs:GetQueueAttributes\",\n        \"sqs:GetQueueUrl\"\n      ],"),
+        out.contains(
+            "        \"s3:GetObject\",\n        \"sqs:GetQueueAttributes\",\n        \"sqs:GetQueueUrl\"\n      ],"
+        ),
         "{out}"
     );
 }
@@ -55,13 +57,18 @@ fn expands_a_single_string_into_an_indented_array() {
     let src = "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": {\n        \"Effect\": \"Allow\",\n        \"Action\": \"sqs:GetQ<CURSOR>ueue*\",\n        \"Resource\": \"*\"\n    }\n}";
     let out = refactor(src, "Expand").unwrap();
     assert!(
-        out.contains("\"Action\": [\n            \"sqs:GetQueueAttributes\",\n            \"sqs:GetQueueUrl\"\n        ],"),
+        out.contains(
+            "\"Action\": [\n            \"sqs:GetQueueAttributes\",\n            \"sqs:GetQueueUrl\"\n        ],"
+        ),
         "{out}"
     );
     // One-line documents stay on one line.
     let one = r#"{"Statement": [{"Effect": "Allow", "Action": "sqs:GetQueue<CURSOR>*", "Resource": "*"}]}"#;
     let out = refactor(one, "Expand").unwrap();
-    assert!(out.contains(r#""Action": ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"]"#), "{out}");
+    assert!(
+        out.contains(r#""Action": ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"]"#),
+        "{out}"
+    );
     // `*` is far too many.
     let star = r#"{"Statement": [{"Effect": "Allow", "Action": "*<CURSOR>", "Resource": "*"}]}"#;
     assert!(refactor(star, "Expand").is_none());
@@ -71,7 +78,10 @@ fn expands_a_single_string_into_an_indented_array() {
 fn sorts_and_deduplicates_actions() {
     let src = "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\n    \"s3:PutObject\",\n    \"s3:getobject\",\n    \"S3:PutObject\"<CURSOR>\n  ], \"Resource\": \"*\"}]}";
     let out = refactor(src, "Sort the actions and remove 1 duplicate").unwrap();
-    assert!(out.contains("[\n    \"s3:getobject\",\n    \"s3:PutObject\"\n  ]"), "{out}");
+    assert!(
+        out.contains("[\n    \"s3:getobject\",\n    \"s3:PutObject\"\n  ]"),
+        "{out}"
+    );
     let sorted = r#"{"Statement": [{"Effect": "Allow", "Action": ["a:A", "b:B<CURSOR>"], "Resource": "*"}]}"#;
     assert!(refactor(sorted, "Sort").is_none());
 }
@@ -84,7 +94,8 @@ fn toggles_between_string_and_array() {
     let back = out.replace("s3:GetObject", "s3:Get<CURSOR>Object");
     let again = refactor(&back, "Make `Action` a single string").unwrap();
     assert_eq!(again, src.replace(CURSOR, ""));
-    let res = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::b\u002f*"<CURSOR>]}]}"#;
+    let res =
+        r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::b\u002f*"<CURSOR>]}]}"#;
     let out = refactor(res, "Make `Resource` a single string").unwrap();
     assert!(out.contains(r#""Resource": "arn:aws:s3:::b\u002f*""#), "{out}");
 }

@@ -83,13 +83,11 @@ pub fn document_links(session: &mut Session, uri: &Uri) -> Option<Vec<DocumentLi
     session.with_policy(uri, |view| {
         outline::links(view.json)
             .into_iter()
-            .filter_map(|link| {
-                Some(DocumentLink {
-                    range: view.doc.range(link.span, view.encoding),
-                    target: Uri::from_str(&link.url).ok(),
-                    tooltip: Some("AWS Service Authorization Reference".to_owned()),
-                    data: None,
-                })
+            .map(|link| DocumentLink {
+                range: view.doc.range(link.span, view.encoding),
+                target: Uri::from_str(&link.url).ok(),
+                tooltip: Some("AWS Service Authorization Reference".to_owned()),
+                data: None,
             })
             .collect()
     })
