@@ -69,6 +69,8 @@ pub struct Config {
     pub checks: BTreeMap<&'static str, CheckSetting>,
     /// Glob patterns in declaration order; the first that matches gives the type.
     pub policy_types: Vec<(globset::GlobMatcher, PolicyType)>,
+    /// `[inlay-hints] access-level`: show each action's access level in the editor.
+    pub inlay_access_level: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -76,11 +78,13 @@ struct Raw {
     #[serde(rename = "policy-type")]
     policy_type: Option<Spanned<toml::Value>>,
     checks: Option<Entries<toml::Value>>,
+    #[serde(rename = "inlay-hints", alias = "inlayHints")]
+    inlay_hints: Option<Spanned<toml::Value>>,
     #[serde(rename = "policy-types")]
     policy_types: Option<Entries<toml::Value>>,
 }
 
-const KNOWN_KEYS: &[&str] = &["policy-type", "checks", "policy-types"];
+const KNOWN_KEYS: &[&str] = &["policy-type", "checks", "policy-types", "inlay-hints", "inlayHints"];
 
 /// A table's entries in file order, with the spans of keys and values.
 struct Entries<V>(Vec<(Spanned<String>, Spanned<V>)>);
@@ -140,7 +144,7 @@ impl Config {
                         errors.push(ConfigError {
                             span: span_of(&key),
                             message: format!(
-                                "unknown key `{}`; expected one of `policy-type`, `[checks]`, `[policy-types]`",
+                                "unknown key `{}`; expected one of `policy-type`, `[checks]`, `[policy-types]`, `[inlay-hints]`",
                                 key.get_ref()
                             ),
                         });
@@ -228,6 +232,18 @@ impl Config {
                 }),
             }
         }
+        if let Some(hints) = &raw.inlay_hints {
+            let value = hints.get_ref();
+            let access = value.get("access-level").or_else(|| value.get("accessLevel"));
+            match access {
+                Some(toml::Value::Boolean(b)) => config.inlay_access_level = Some(*b),
+                None if value.is_table() => {}
+                _ => errors.push(ConfigError {
+                    span: span_of(hints),
+                    message: "[inlay-hints]: expected `access-level = true|false`".to_owned(),
+                }),
+            }
+        }
         (config, errors)
     }
 
@@ -259,6 +275,7 @@ impl Config {
             policy_type: over.policy_type.or(self.policy_type),
             checks,
             policy_types,
+            inlay_access_level: over.inlay_access_level.or(self.inlay_access_level),
         }
     }
 

@@ -75,6 +75,44 @@ fn typing(name: &str, text: &str, rounds: usize) {
     assert!(server.shutdown().success());
 }
 
+/// Hover and code-action requests at `samples` places spread over the document (each right
+/// inside a string), measured request -> response.
+fn requests(name: &str, text: &str, samples: usize) {
+    let mut server = TestServer::start();
+    let uri = common::uri("requests.json");
+    server.open(&uri, "iam-policy", 1, text);
+    server.diagnostics(&uri);
+    let positions: Vec<(u32, u32)> = (0..samples)
+        .filter_map(|i| {
+            let from = i * text.len() / samples;
+            let quote = text[from..].find('"')? + from;
+            Some(line_col(text, quote + 2))
+        })
+        .collect();
+    let mut hovers = Vec::new();
+    let mut actions = Vec::new();
+    for &(line, character) in &positions {
+        let position = json!({"line": line, "character": character});
+        let t0 = Instant::now();
+        let id = server.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        );
+        server.response(id);
+        hovers.push(t0.elapsed());
+        let t0 = Instant::now();
+        let id = server.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": position, "end": position}, "context": {"diagnostics": []}}),
+        );
+        server.response(id);
+        actions.push(t0.elapsed());
+    }
+    summary(&format!("hover in {name} ({} bytes)", text.len()), hovers);
+    summary(&format!("codeAction in {name} ({} bytes)", text.len()), actions);
+    assert!(server.shutdown().success());
+}
+
 fn startup(runs: usize) {
     let small =
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
@@ -148,7 +186,14 @@ fn main() {
     }
     small.push_str("    {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}\n  ]\n}\n");
     println!("iam-policy-ls {} ({})", env!("CARGO_PKG_VERSION"), common::binary());
+    if std::env::args().any(|a| a == "requests") {
+        requests("a 1 KB policy", &small, 500);
+        requests("ReadOnlyAccess", &large, 500);
+        return;
+    }
     startup(30);
+    requests("a 1 KB policy", &small, 500);
+    requests("ReadOnlyAccess", &large, 500);
     typing("a 1 KB policy", &small, 8);
     typing("ReadOnlyAccess", &large, 4);
     memory();

@@ -3,11 +3,12 @@
 //! keys, tag keys without a tag name, qualifiers that do not fit the key, deprecated keys, and
 //! keys none of the statement's actions support.
 
+use super::list_util::rename_operator_fix;
 use super::{Check, Context, Rule, Sink};
 use crate::catalog::{Action, KeyInfo, catalog, distance, has_wildcard, max_distance};
 use crate::finding::{Fix, Severity, Tag};
 use crate::json::JsonString;
-use crate::model::{ConditionEntry, Statement};
+use crate::model::{Condition, ConditionEntry, ConditionOperatorBlock, Statement};
 use crate::operator::{Family, ParsedOperator, Qualifier, all_operator_names, parse};
 
 macro_rules! check {
@@ -364,7 +365,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
                     continue;
                 };
                 if let Some(op) = op {
-                    check_qualifier(op, entry, &info, out);
+                    check_qualifier(op, condition, block, entry, &info, out);
                     if (!info.global || info.tag_related) && might_be_false_when_missing(op) {
                         let acts = actions.get_or_insert_with(|| literal_actions(statement));
                         check_action_support(acts.as_deref(), entry, out);
@@ -538,7 +539,14 @@ fn report_deprecated(ctx: &Context<'_>, token: &JsonString, info: &KeyInfo, out:
     finding.fixes.push(replace_fix(token, "aws:PrincipalArn"));
 }
 
-fn check_qualifier(op: ParsedOperator, entry: &ConditionEntry<'_>, info: &KeyInfo, out: &mut Sink) {
+fn check_qualifier(
+    op: ParsedOperator,
+    condition: &Condition<'_>,
+    block: &ConditionOperatorBlock<'_>,
+    entry: &ConditionEntry<'_>,
+    info: &KeyInfo,
+    out: &mut Sink,
+) {
     if op.base.family == Family::Null {
         return;
     }
@@ -550,7 +558,21 @@ fn check_qualifier(op: ParsedOperator, entry: &ConditionEntry<'_>, info: &KeyInf
                 op.canonical(),
                 op.canonical()
             );
-            out.report(&MISSING_QUALIFIER, entry.key.span, message);
+            let finding = out.report(&MISSING_QUALIFIER, entry.key.span, message);
+            for (q, what) in [
+                (Qualifier::ForAnyValue, "any value matches"),
+                (Qualifier::ForAllValues, "every value matches"),
+            ] {
+                let name = ParsedOperator {
+                    qualifier: Some(q),
+                    ..op
+                }
+                .canonical();
+                let title = format!("Use {name} ({what})");
+                finding
+                    .fixes
+                    .extend(rename_operator_fix(condition, block, &name, title));
+            }
         }
         Some(Qualifier::ForAllValues) if !info.multivalued => {
             out.report(
@@ -755,6 +777,15 @@ mod tests {
     fn qualifiers() {
         let text = c(r#"{"StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}"#);
         assert_eq!(spans_of(&text, Identity, "MISSING_QUALIFIER"), ["\"aws:CalledVia\""]);
+        let fixed = crate::checks::fix_support::apply_fix(&text, Identity, "MISSING_QUALIFIER").unwrap();
+        assert!(
+            fixed.contains(r#"{"ForAnyValue:StringEquals": {"aws:CalledVia""#),
+            "{fixed}"
+        );
+        assert!(spans_of(&fixed, Identity, "MISSING_QUALIFIER").is_empty());
+        // Two keys under the operator: renaming it would change the other key's test too.
+        let two = c(r#"{"StringEquals": {"aws:CalledVia": "athena.amazonaws.com", "aws:username": "a"}}"#);
+        assert!(crate::checks::fix_support::apply_fix(&two, Identity, "MISSING_QUALIFIER").is_none());
         let ok = cond("events:PutEvents", r#"{"StringEquals": {"events:detail-type": "x"}}"#);
         assert!(spans_of(&ok, Identity, "MISSING_QUALIFIER").is_empty());
         let ok = c(

@@ -3,11 +3,12 @@
 //! wildcards without a `Like` operator, string operators on ARN keys, and policy variables with
 //! operators that do not substitute them.
 
+use super::list_util::rename_operator_fix;
 use super::{Check, Context, Rule, Sink};
 use crate::catalog::{KeyType, catalog};
 use crate::finding::Severity;
-use crate::model::{ConditionEntry, ConditionValue, ScalarType};
-use crate::operator::{Comparison, Family, ParsedOperator, parse};
+use crate::model::{Condition, ConditionEntry, ConditionOperatorBlock, ConditionValue, ScalarType};
+use crate::operator::{self, Comparison, Family, ParsedOperator, parse};
 use crate::variables::{Piece, has_variables, scan};
 
 macro_rules! check {
@@ -306,15 +307,22 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
                 continue;
             };
             for entry in &block.entries {
-                check_entry(op, entry, variables, out);
+                check_entry(op, condition, block, entry, variables, out);
             }
         }
     }
 }
 
-fn check_entry(op: ParsedOperator, entry: &ConditionEntry<'_>, variables: bool, out: &mut Sink) {
+fn check_entry(
+    op: ParsedOperator,
+    condition: &Condition<'_>,
+    block: &ConditionOperatorBlock<'_>,
+    entry: &ConditionEntry<'_>,
+    variables: bool,
+    out: &mut Sink,
+) {
     let key_type = catalog().condition_key(&entry.key.value).map(|k| k.key_type.scalar());
-    check_family(op, entry, key_type, out);
+    check_family(op, condition, block, entry, key_type, out);
     if let Some(node) = entry.member.value.as_ref() {
         let first = entry.values.first().map(|v| v.json_type);
         if entry.values.iter().any(|v| Some(v.json_type) != first) {
@@ -354,7 +362,14 @@ fn check_entry(op: ParsedOperator, entry: &ConditionEntry<'_>, variables: bool, 
     }
 }
 
-fn check_family(op: ParsedOperator, entry: &ConditionEntry<'_>, key_type: Option<KeyType>, out: &mut Sink) {
+fn check_family(
+    op: ParsedOperator,
+    condition: &Condition<'_>,
+    block: &ConditionOperatorBlock<'_>,
+    entry: &ConditionEntry<'_>,
+    key_type: Option<KeyType>,
+    out: &mut Sink,
+) {
     let Some(key_type) = key_type else { return };
     let family = op.base.family;
     if family == Family::String && key_type == KeyType::Arn {
@@ -364,11 +379,19 @@ fn check_family(op: ParsedOperator, entry: &ConditionEntry<'_>, key_type: Option
             } else {
                 "ArnNotLike"
             };
+            let name = ParsedOperator {
+                base: operator::base_operator(arn_op).unwrap_or(op.base),
+                ..op
+            }
+            .canonical();
+            let fix = rename_operator_fix(condition, block, &name, format!("Change the operator to {name}"));
             out.report(
                 &STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS,
                 entry.key.span,
                 format!("\"{}\" is an ARN key: use {arn_op}", entry.key.value),
-            );
+            )
+            .fixes
+            .extend(fix);
         }
         return;
     }
@@ -681,6 +704,11 @@ mod tests {
             ),
             ["\"aws:SourceArn\""]
         );
+        let text = c(r#"{"StringNotLikeIfExists": {"aws:SourceArn": "arn:aws:s3:::logs-*"}}"#);
+        let code = "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS";
+        let fixed = crate::checks::fix_support::apply_fix(&text, Identity, code).unwrap();
+        assert!(fixed.contains(r#"{"ArnNotLikeIfExists": {"aws:SourceArn""#), "{fixed}");
+        assert!(spans_of(&fixed, Identity, code).is_empty());
         assert!(
             spans(
                 r#"{"ArnLike": {"aws:SourceArn": "arn:aws:s3:::logs-*"}}"#,

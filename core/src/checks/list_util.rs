@@ -34,6 +34,27 @@ pub fn remove_item_fix(list: &StringList<'_>, item: &JsonString, title: impl Int
     })
 }
 
+/// A fix that renames the operator of `block` to `new_name` (keeping the source's quotes).
+/// `None` unless the block holds one key (renaming changes the test of every key under it) and
+/// no sibling operator is already named so (that would make a duplicate key).
+pub fn rename_operator_fix(
+    condition: &crate::model::Condition<'_>,
+    block: &crate::model::ConditionOperatorBlock<'_>,
+    new_name: &str,
+    title: impl Into<String>,
+) -> Option<Fix> {
+    if block.entries.len() != 1 || condition.operators.iter().any(|b| b.operator.value == new_name) {
+        return None;
+    }
+    Some(Fix {
+        title: title.into(),
+        edits: vec![Edit {
+            span: block.operator.span,
+            new_text: format!("\"{new_name}\""),
+        }],
+    })
+}
+
 /// Does the pattern `wide` (with `*` / `?`) match every string `narrow` (maybe with wildcards)
 /// matches? Exact when `narrow` has no wildcards. When it has, `wide` must match `narrow`'s
 /// text with its `*` taken literally and `wide` must have no `?` (a `*` of `wide` that absorbs

@@ -6,11 +6,15 @@
 //! apply in the order the client sent them; a change whose version is not newer than the
 //! document's is dropped. The lock is never held across an `.await`.
 
+pub mod code_action;
 pub mod diagnostics;
 pub mod document;
+pub mod hover;
+pub mod inlay;
 pub mod logging;
 pub mod policy_type;
 pub mod session;
+pub mod symbols;
 pub mod transport;
 
 use crate::position::Encoding;
@@ -19,10 +23,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse,
     DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
-    PositionEncodingKind, Registration, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentLink, DocumentLinkOptions, DocumentLinkParams,
+    DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability,
+    Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, InlayHint,
+    InlayHintParams, OneOf, PositionEncodingKind, Registration, SaveOptions, SelectionRange, SelectionRangeParams,
+    SelectionRangeProviderCapability, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -109,6 +117,19 @@ impl LanguageServer for Backend {
                     })),
                     ..TextDocumentSyncOptions::default()
                 })),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
+                    ..CodeActionOptions::default()
+                })),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -138,6 +159,39 @@ impl LanguageServer for Backend {
     async fn shutdown(&self) -> Result<()> {
         self.shutdown.store(true, Ordering::SeqCst);
         Ok(())
+    }
+
+    // Requests: lock the session, compute, release; nothing awaits while it is held.
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(hover::hover(&mut self.session(), &params))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let actions = code_action::code_actions(&mut self.session(), &params);
+        Ok(Some(actions))
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let symbols = symbols::document_symbols(&mut self.session(), &params.text_document.uri);
+        Ok(symbols.map(DocumentSymbolResponse::Nested))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        Ok(symbols::folding_ranges(&mut self.session(), &params.text_document.uri))
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        let uri = &params.text_document.uri;
+        Ok(symbols::selection_ranges(&mut self.session(), uri, &params.positions))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(inlay::inlay_hints(&mut self.session(), &params))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        Ok(symbols::document_links(&mut self.session(), &params.text_document.uri))
     }
 
     // The notification handlers below are plain `fn`s returning a future: the session call in

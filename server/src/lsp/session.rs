@@ -22,6 +22,8 @@ pub struct PolicyView<'a> {
     pub policy_type: iam_policy::PolicyType,
     pub type_source: iam_policy::policy_type::TypeSource,
     pub encoding: Encoding,
+    /// Setting `inlay-hints.access-level`: show each action's access level as an inlay hint.
+    pub access_level_hints: bool,
 }
 
 /// Diagnostics to publish for one document.
@@ -364,6 +366,7 @@ impl Session {
             policy_type,
             type_source,
             encoding,
+            access_level_hints: config.inlay_access_level.unwrap_or(true),
         }))
     }
 

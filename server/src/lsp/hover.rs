@@ -1,0 +1,30 @@
+//! `textDocument/hover`: the core explains the element under the cursor; here only positions are
+//! converted.
+
+use super::document::to_position;
+use super::session::Session;
+use crate::position;
+use iam_policy::hover::{self, Context};
+use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+pub fn hover(session: &mut Session, params: &HoverParams) -> Option<Hover> {
+    let at = &params.text_document_position_params;
+    session
+        .with_policy(&at.text_document.uri, |view| {
+            let offset = position::offset(view.doc.rope(), to_position(at.position), view.encoding);
+            let ctx = Context {
+                text: view.doc.text(),
+                json: view.json,
+                policy_type: view.policy_type,
+                type_source: view.type_source,
+            };
+            hover::hover(ctx, offset).map(|h| Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: Some(view.doc.range(h.span, view.encoding)),
+            })
+        })
+        .flatten()
+}
