@@ -27,8 +27,12 @@ mod list_util;
 mod missing_elements;
 mod missing_statement;
 mod policy_variables;
+mod principal_placement;
+mod principal_values;
 mod resources;
 mod sid;
+mod trust;
+mod type_support;
 mod version;
 
 /// A check code with its documentation. `doc` is markdown with the headings
@@ -68,6 +72,9 @@ pub static RULES: &[Rule] = &[
     condition_keys::RULE,
     condition_values::RULE,
     resources::RULE,
+    principal_placement::RULE,
+    principal_values::RULE,
+    trust::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
