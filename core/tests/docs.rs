@@ -229,7 +229,31 @@ fn json_block_after(doc: &str, heading: &str) -> Option<String> {
     let open = after.find("```json\n")? + "```json\n".len();
     let body = after.get(open..)?;
     let close = body.find("\n```")?;
-    Some(body.get(..close + 1)?.to_owned())
+    Some(expand_repeats(body.get(..close + 1)?))
+}
+
+/// Examples too long to show (size quotas) abbreviate with a line `... ×N`: the line above
+/// repeated N more times.
+fn expand_repeats(example: &str) -> String {
+    let mut out = String::new();
+    let mut previous = "";
+    for line in example.lines() {
+        let times = line.trim().strip_prefix("... ×").and_then(|n| n.parse::<usize>().ok());
+        match times {
+            Some(n) => {
+                for _ in 0..n {
+                    out.push_str(previous);
+                    out.push('\n');
+                }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+                previous = line;
+            }
+        }
+    }
+    out
 }
 
 /// An example that is a single statement (an object with none of the policy elements) wrapped

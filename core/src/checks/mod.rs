@@ -26,6 +26,7 @@ mod json_syntax;
 mod list_util;
 mod missing_elements;
 mod missing_statement;
+mod policy_size;
 mod policy_variables;
 mod principal_placement;
 mod principal_values;
@@ -75,6 +76,7 @@ pub static RULES: &[Rule] = &[
     principal_placement::RULE,
     principal_values::RULE,
     trust::RULE,
+    policy_size::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
