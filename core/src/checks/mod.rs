@@ -26,6 +26,7 @@ mod json_syntax;
 mod list_util;
 mod missing_elements;
 mod missing_statement;
+mod org_policies;
 mod policy_size;
 mod policy_variables;
 mod principal_placement;
@@ -76,6 +77,7 @@ pub static RULES: &[Rule] = &[
     principal_placement::RULE,
     principal_values::RULE,
     trust::RULE,
+    org_policies::RULE,
     policy_size::RULE,
 ];
 
