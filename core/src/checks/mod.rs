@@ -32,6 +32,7 @@ mod policy_variables;
 mod principal_placement;
 mod principal_values;
 mod resources;
+mod service_principals;
 mod sid;
 mod trust;
 mod type_support;
@@ -79,6 +80,7 @@ pub static RULES: &[Rule] = &[
     trust::RULE,
     org_policies::RULE,
     policy_size::RULE,
+    service_principals::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
