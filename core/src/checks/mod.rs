@@ -27,6 +27,7 @@ mod list_util;
 mod missing_elements;
 mod missing_statement;
 mod org_policies;
+mod pass_role;
 mod policy_size;
 mod policy_variables;
 mod principal_placement;
@@ -81,6 +82,7 @@ pub static RULES: &[Rule] = &[
     org_policies::RULE,
     policy_size::RULE,
     service_principals::RULE,
+    pass_role::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
