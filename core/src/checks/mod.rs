@@ -13,6 +13,7 @@ mod actions;
 mod common;
 mod condition_key_case;
 mod condition_keys;
+mod condition_security;
 mod condition_values;
 mod data_type;
 mod duplicate_json_keys;
@@ -83,6 +84,7 @@ pub static RULES: &[Rule] = &[
     policy_size::RULE,
     service_principals::RULE,
     pass_role::RULE,
+    condition_security::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
