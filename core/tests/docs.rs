@@ -191,13 +191,13 @@ fn example_behaves(check: &'static Check) {
         let fixed = json_block_after(check.doc, "## Use instead")
             .unwrap_or_else(|| panic!("{}: no ```json block under Use instead", check.code));
 
-        let codes = codes_in(&as_policy(&example), policy_type);
+        let codes = codes_in(&as_policy(&example, policy_type), policy_type);
         assert!(
             codes.iter().any(|(c, _)| *c == check.code),
             "{}: the Example does not produce it (as a {policy_type} policy); it produces {codes:?}",
             check.code
         );
-        let codes = codes_in(&as_policy(&fixed), policy_type);
+        let codes = codes_in(&as_policy(&fixed, policy_type), policy_type);
         assert!(
             !codes.iter().any(|(c, _)| *c == check.code),
             "{}: the Use-instead block still produces it",
@@ -229,12 +229,36 @@ fn json_block_after(doc: &str, heading: &str) -> Option<String> {
     let open = after.find("```json\n")? + "```json\n".len();
     let body = after.get(open..)?;
     let close = body.find("\n```")?;
-    Some(body.get(..close + 1)?.to_owned())
+    Some(expand_repeats(body.get(..close + 1)?))
+}
+
+/// Examples too long to show (size quotas) abbreviate with a line `... ×N`: the line above
+/// repeated N more times.
+fn expand_repeats(example: &str) -> String {
+    let mut out = String::new();
+    let mut previous = "";
+    for line in example.lines() {
+        let times = line.trim().strip_prefix("... ×").and_then(|n| n.parse::<usize>().ok());
+        match times {
+            Some(n) => {
+                for _ in 0..n {
+                    out.push_str(previous);
+                    out.push('\n');
+                }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+                previous = line;
+            }
+        }
+    }
+    out
 }
 
 /// An example that is a single statement (an object with none of the policy elements) wrapped
 /// into a policy; anything else as it is.
-fn as_policy(example: &str) -> String {
+fn as_policy(example: &str, policy_type: PolicyType) -> String {
     // Members of a statement (`"Condition": {...}`): the rest of the statement is filled in with
     // elements that match everything, so only the shown members can produce findings.
     if example.trim_start().starts_with('"') {
@@ -247,7 +271,20 @@ fn as_policy(example: &str) -> String {
                 .is_some_and(|o| o.members.iter().any(|m| m.key.value == key))
         };
         let mut filled = String::from("{");
-        for (key, value) in [("Effect", "\"Allow\""), ("Action", "\"*\""), ("Resource", "\"*\"")] {
+        // Resource-based types need a principal; a trust policy names no resource.
+        let principal = match policy_type {
+            PolicyType::Trust => Some("{\"AWS\": \"arn:aws:iam::111122223333:root\"}"),
+            t if t.has_principal() => Some("\"*\""),
+            _ => None,
+        };
+        let resource = (policy_type != PolicyType::Trust).then_some("\"*\"");
+        let elements = [
+            ("Effect", Some("\"Allow\"")),
+            ("Principal", principal),
+            ("Action", Some("\"*\"")),
+            ("Resource", resource),
+        ];
+        for (key, value) in elements.into_iter().filter_map(|(k, v)| Some((k, v?))) {
             let negated = format!("Not{key}");
             if !has(key) && !has(&negated) {
                 filled.push_str(&format!("\"{key}\": {value}, "));
@@ -255,7 +292,7 @@ fn as_policy(example: &str) -> String {
         }
         filled.push_str(example.trim());
         filled.push('}');
-        return as_policy(&filled);
+        return as_policy(&filled, policy_type);
     }
     let doc = json::parse(example);
     let is_statement = doc.root.as_ref().and_then(|r| match &r.value {

@@ -13,6 +13,7 @@ mod actions;
 mod common;
 mod condition_key_case;
 mod condition_keys;
+mod condition_security;
 mod condition_values;
 mod data_type;
 mod duplicate_json_keys;
@@ -26,9 +27,17 @@ mod json_syntax;
 mod list_util;
 mod missing_elements;
 mod missing_statement;
+mod org_policies;
+mod pass_role;
+mod policy_size;
 mod policy_variables;
+mod principal_placement;
+mod principal_values;
 mod resources;
+mod service_principals;
 mod sid;
+mod trust;
+mod type_support;
 mod version;
 
 /// A check code with its documentation. `doc` is markdown with the headings
@@ -68,6 +77,14 @@ pub static RULES: &[Rule] = &[
     condition_keys::RULE,
     condition_values::RULE,
     resources::RULE,
+    principal_placement::RULE,
+    principal_values::RULE,
+    trust::RULE,
+    org_policies::RULE,
+    policy_size::RULE,
+    service_principals::RULE,
+    pass_role::RULE,
+    condition_security::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.

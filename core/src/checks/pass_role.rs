@@ -1,0 +1,487 @@
+//! `iam:PassRole` and `iam:CreateServiceLinkedRole` granted too widely in identity policies and
+//! boundaries: by name, through a wildcard action or `NotAction`, on `Resource: "*"` or through
+//! `NotResource`, without the condition key that narrows them.
+
+use super::type_support::{Reach, reaches, uses_key};
+use super::{Check, Context, Rule, Sink};
+use crate::finding::Severity;
+use crate::model::Effect;
+use crate::policy_type::PolicyType;
+
+macro_rules! check {
+    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
+        pub const $name: Check = Check {
+            code: stringify!($name),
+            severity: Severity::$sev,
+            summary: $summary,
+            doc: $doc,
+        };
+    };
+}
+
+check!(
+    PASS_ROLE_WITH_NOT_RESOURCE,
+    SecurityWarning,
+    "iam:PassRole with NotResource",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where iam:PassRole with NotResource and no
+condition on `iam:PassedToService` narrows it.
+
+## Why is this bad
+The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
+ "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+    SecurityWarning,
+    "A wildcard action reaches iam:PassRole with NotResource",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where a wildcard action reaches iam:PassRole with NotResource and no
+condition on `iam:PassedToService` narrows it.
+
+## Why is this bad
+The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "iam:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
+ "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+    SecurityWarning,
+    "NotAction and NotResource reach iam:PassRole",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where notAction and NotResource reach iam:PassRole and no
+condition on `iam:PassedToService` narrows it.
+
+## Why is this bad
+The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
+
+## Example
+```json
+{"Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
+ "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    PASS_ROLE_WITH_STAR_IN_RESOURCE,
+    SecurityWarning,
+    "iam:PassRole on Resource \"*\"",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where iam:PassRole on Resource "*" and no
+condition on `iam:PassedToService` narrows it.
+
+## Why is this bad
+The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
+ "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
+    SecurityWarning,
+    "A wildcard action reaches iam:PassRole on Resource \"*\"",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where a wildcard action reaches iam:PassRole on Resource "*" and no
+condition on `iam:PassedToService` narrows it.
+
+## Why is this bad
+The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
+ "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
+    SecurityWarning,
+    "NotAction reaches iam:PassRole on Resource \"*\"",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where notAction reaches iam:PassRole on Resource "*" and no
+condition on `iam:PassedToService` narrows it.
+
+## Why is this bad
+The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
+
+## Example
+```json
+{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
+ "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    CREATE_SLR_WITH_NOT_RESOURCE,
+    Warning,
+    "iam:CreateServiceLinkedRole with NotResource",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where iam:CreateServiceLinkedRole with NotResource and no
+condition on `iam:AWSServiceName` narrows it.
+
+## Why is this bad
+The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
+ "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+    Warning,
+    "A wildcard action reaches iam:CreateServiceLinkedRole with NotResource",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where a wildcard action reaches iam:CreateServiceLinkedRole with NotResource and no
+condition on `iam:AWSServiceName` narrows it.
+
+## Why is this bad
+The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "iam:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
+ "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+    Warning,
+    "NotAction and NotResource reach iam:CreateServiceLinkedRole",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where notAction and NotResource reach iam:CreateServiceLinkedRole and no
+condition on `iam:AWSServiceName` narrows it.
+
+## Why is this bad
+The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
+
+## Example
+```json
+{"Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
+ "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    CREATE_SLR_WITH_STAR_IN_RESOURCE,
+    Warning,
+    "iam:CreateServiceLinkedRole on Resource \"*\"",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where iam:CreateServiceLinkedRole on Resource "*" and no
+condition on `iam:AWSServiceName` narrows it.
+
+## Why is this bad
+The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
+ "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+    Warning,
+    "A wildcard action reaches iam:CreateServiceLinkedRole on Resource \"*\"",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where a wildcard action reaches iam:CreateServiceLinkedRole on Resource "*" and no
+condition on `iam:AWSServiceName` narrows it.
+
+## Why is this bad
+The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
+ "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
+```
+"#
+);
+
+check!(
+    CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
+    Warning,
+    "NotAction reaches iam:CreateServiceLinkedRole on Resource \"*\"",
+    r#"## What it does
+Reports an `Allow` statement of an identity policy or permissions boundary where notAction reaches iam:CreateServiceLinkedRole on Resource "*" and no
+condition on `iam:AWSServiceName` narrows it.
+
+## Why is this bad
+The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
+
+## Example
+```json
+{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
+ "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
+```
+"#
+);
+
+pub const RULE: Rule = Rule {
+    checks: &[
+        &PASS_ROLE_WITH_NOT_RESOURCE,
+        &PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+        &PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+        &PASS_ROLE_WITH_STAR_IN_RESOURCE,
+        &PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
+        &PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
+        &CREATE_SLR_WITH_NOT_RESOURCE,
+        &CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+        &CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+        &CREATE_SLR_WITH_STAR_IN_RESOURCE,
+        &CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+        &CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
+    ],
+    run,
+};
+
+/// The six checks of one action, in the order (named, wildcard, NotAction) × (NotResource, "*").
+struct Family {
+    action: &'static str,
+    key: &'static str,
+    checks: [[&'static Check; 2]; 3],
+}
+
+const FAMILIES: [Family; 2] = [
+    Family {
+        action: "iam:PassRole",
+        key: "iam:PassedToService",
+        checks: [
+            [&PASS_ROLE_WITH_NOT_RESOURCE, &PASS_ROLE_WITH_STAR_IN_RESOURCE],
+            [
+                &PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                &PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
+            ],
+            [
+                &PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+                &PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
+            ],
+        ],
+    },
+    Family {
+        action: "iam:CreateServiceLinkedRole",
+        key: "iam:AWSServiceName",
+        checks: [
+            [&CREATE_SLR_WITH_NOT_RESOURCE, &CREATE_SLR_WITH_STAR_IN_RESOURCE],
+            [
+                &CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
+                &CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
+            ],
+            [
+                &CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE,
+                &CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
+            ],
+        ],
+    },
+];
+
+fn run(ctx: &Context<'_>, out: &mut Sink) {
+    if !matches!(ctx.policy_type, PolicyType::Identity | PolicyType::Boundary) {
+        return;
+    }
+    for statement in &ctx.policy.statements {
+        if statement.effect() != Some(Effect::Allow) {
+            continue;
+        }
+        let resource = match statement.resources() {
+            Some((_, true)) => 0,
+            Some((list, false)) if list.items.iter().any(|r| r.value == "*") => 1,
+            _ => continue,
+        };
+        for family in &FAMILIES {
+            if uses_key(statement, family.key) {
+                continue;
+            }
+            let (row, span, how) = match reaches(statement, family.action) {
+                Reach::Named(a) => (0, a.span, String::new()),
+                Reach::Wildcard(a) => (1, a.span, format!("\"{}\" includes {}; ", a.value, family.action)),
+                Reach::NotAction => match &statement.not_action {
+                    Some(n) => (2, n.key_span(), format!("\"NotAction\" includes {}; ", family.action)),
+                    None => continue,
+                },
+                Reach::No => continue,
+            };
+            let Some(check) = family.checks.get(row).and_then(|r| r.get(resource)) else {
+                continue;
+            };
+            let scope = if resource == 0 {
+                "every resource but the ones in \"NotResource\""
+            } else {
+                "\"Resource\": \"*\""
+            };
+            out.report(
+                check,
+                span,
+                format!(
+                    "{how}{} is allowed on {scope} without a condition on {}: name the roles and add the condition",
+                    family.action, family.key
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::spans_of;
+    use crate::policy_type::PolicyType::{Identity, Resource};
+
+    fn policy(statement: &str) -> String {
+        format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#)
+    }
+
+    #[test]
+    fn pass_role_variants() {
+        let cases = [
+            (
+                r#""Action": "iam:PassRole", "NotResource": "arn:aws:iam::1:role/A""#,
+                "PASS_ROLE_WITH_NOT_RESOURCE",
+                "\"iam:PassRole\"",
+            ),
+            (
+                r#""Action": "iam:Pass*", "NotResource": "arn:aws:iam::1:role/A""#,
+                "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+                "\"iam:Pass*\"",
+            ),
+            (
+                r#""NotAction": "s3:*", "NotResource": "arn:aws:iam::1:role/A""#,
+                "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+                "\"NotAction\"",
+            ),
+            (
+                r#""Action": ["s3:GetObject", "iam:PassRole"], "Resource": "*""#,
+                "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+                "\"iam:PassRole\"",
+            ),
+            (
+                r#""Action": "*", "Resource": "*""#,
+                "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+                "\"*\"",
+            ),
+            (
+                r#""NotAction": "s3:*", "Resource": "*""#,
+                "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+                "\"NotAction\"",
+            ),
+        ];
+        for (members, code, span) in cases {
+            let text = policy(&format!(r#"{{"Effect": "Allow", {members}}}"#));
+            assert_eq!(spans_of(&text, Identity, code), [span], "{code}");
+            if members.contains("NotAction") || members.contains(r#""Action": "*""#) {
+                let slr = code.replace("PASS_ROLE", "CREATE_SLR");
+                assert_eq!(spans_of(&text, Identity, &slr).len(), 1, "{slr}");
+            }
+            assert!(spans_of(&text, Resource, code).is_empty());
+        }
+    }
+
+    #[test]
+    fn narrowed_or_excluded_passes() {
+        let ok = [
+            r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}"#,
+            r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app-*"}"#,
+            r#"{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}"#,
+            r#"{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}"#,
+            r#"{"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"}"#,
+        ];
+        for statement in ok {
+            let text = policy(statement);
+            for code in [
+                "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+                "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+            ] {
+                assert!(spans_of(&text, Identity, code).is_empty(), "{statement}");
+            }
+        }
+    }
+}
