@@ -187,31 +187,33 @@ fn json_keeps_helix_default_server_and_adds_ours() {
 
 #[test]
 fn iam_policy_file_types_are_the_documented_conventions() {
-    let docs = std::fs::read_to_string(repo().join("docs/configuration.md")).unwrap();
-    let start = docs.find("a file-name convention (").unwrap();
-    let end = start + docs[start..].find(')').unwrap();
-    let mut expected: Vec<String> = docs[start..end]
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect();
-    assert!(expected.len() > 5, "conventions parsed from docs: {expected:?}");
-    expected.push("*.policy.json".to_owned());
-    expected.sort();
+    // The server's own recogniser is the source of truth: every glob Helix maps to the
+    // `iam-policy` language must name files the server treats as policies by their name.
     let t = languages_toml();
     let l = language(&t, "iam-policy");
-    let mut globs: Vec<String> = l["file-types"]
+    let globs: Vec<String> = l["file-types"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|ft| ft.as_table().unwrap()["glob"].as_str().unwrap().to_owned())
+        .map(|f| f["glob"].as_str().unwrap().to_owned())
         .collect();
-    globs.sort();
-    assert_eq!(globs, expected);
-    // Helix sends `language-id`, else the name, as the document's languageId.
-    assert_eq!(l["language-id"].as_str(), Some("iam-policy"));
-    assert_eq!(l["grammar"].as_str(), Some("json"));
+    for glob in &globs {
+        let sample = glob.replace('*', "example");
+        assert!(
+            iam_policy::analysis::is_policy_file_name(&sample),
+            "{glob}: the server does not treat {sample} as a policy"
+        );
+    }
+    for needed in [
+        "*.policy.json",
+        "*.scp.json",
+        "*.rcp.json",
+        "*.trust.json",
+        "trust-policy.json",
+        "*.boundary.json",
+    ] {
+        assert!(globs.iter().any(|g| g == needed), "languages.toml lacks {needed}");
+    }
 }
 
 /// Helix's `initialize` params (helix-lsp `Client::initialize`), as JSON.
