@@ -6,6 +6,7 @@
 //! apply in the order the client sent them; a change whose version is not newer than the
 //! document's is dropped. The lock is never held across an `.await`.
 
+pub mod completion;
 pub mod diagnostics;
 pub mod document;
 pub mod logging;
@@ -18,10 +19,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, InitializeParams, InitializeResult, InitializedParams,
-    PositionEncodingKind, Registration, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    InitializeParams, InitializeResult, InitializedParams, PositionEncodingKind, Registration, SaveOptions,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -31,6 +33,8 @@ pub struct Backend {
     /// Whether `shutdown` came before `exit` (the exit code says so).
     shutdown: Arc<AtomicBool>,
     watch_config_files: AtomicBool,
+    /// The client accepts snippets in completion items.
+    snippet_support: AtomicBool,
 }
 
 impl Backend {
@@ -86,6 +90,15 @@ impl LanguageServer for Backend {
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
         self.watch_config_files.store(watch, Ordering::Relaxed);
+        let snippets = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        self.snippet_support.store(snippets, Ordering::Relaxed);
         let outcome = {
             let mut session = self.session();
             session.encoding = encoding;
@@ -108,6 +121,10 @@ impl LanguageServer for Backend {
                     })),
                     ..TextDocumentSyncOptions::default()
                 })),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(completion::TRIGGER_CHARACTERS.iter().map(|c| (*c).to_owned()).collect()),
+                    ..CompletionOptions::default()
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -132,6 +149,11 @@ impl LanguageServer for Backend {
                 tracing::warn!("could not register the configuration file watcher: {e}");
             }
         }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let snippets = self.snippet_support.load(Ordering::Relaxed);
+        Ok(completion::complete(&mut self.session(), &params, snippets))
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -202,6 +224,7 @@ pub fn run() -> u8 {
                 session: Mutex::new(Session::new(Encoding::Utf16)),
                 shutdown: shut,
                 watch_config_files: AtomicBool::new(false),
+                snippet_support: AtomicBool::new(false),
             }
         })
         .custom_method(transport::MALFORMED, Backend::malformed)
