@@ -1,7 +1,10 @@
 //! Actions: service prefixes until a `:` is typed, then that service's actions and wildcards.
 //! Never the whole list of ~22,000 actions at once: the editor asks again as the user types.
 
-use super::{Candidate, Ctx, ItemKind, List, MAX_ITEMS, MAX_SERVICES, escape_snippet, markdown, match_rank, quoted};
+use super::{
+    Candidate, Ctx, ItemKind, List, MAX_ITEMS, MAX_SERVICES, UNTYPED_SERVICES, escape_snippet, markdown, match_rank,
+    quoted,
+};
 use crate::catalog::{Action, CORE_SERVICES, Service, catalog};
 use std::collections::BTreeMap;
 
@@ -15,15 +18,32 @@ pub(super) fn complete(ctx: &Ctx<'_>) -> List {
                 ..List::default()
             },
         },
-        None => services(),
+        None => services(typed),
     }
 }
 
-fn services() -> List {
-    let mut candidates: Vec<Candidate> = catalog()
+/// Services, the ones people use most first: the core ones, then by how often AWS managed
+/// policies name their actions.
+pub(super) fn popular_services() -> Vec<Service> {
+    let mut ordered: Vec<(usize, std::cmp::Reverse<u32>, Service)> = catalog()
         .services()
         .map(|s| {
-            let core = CORE_SERVICES.iter().position(|c| *c == s.prefix());
+            let core = CORE_SERVICES
+                .iter()
+                .position(|c| *c == s.prefix())
+                .unwrap_or(usize::MAX);
+            (core, std::cmp::Reverse(s.corpus_uses()), s)
+        })
+        .collect();
+    ordered.sort_by_key(|(core, uses, _)| (*core, *uses));
+    ordered.into_iter().map(|(_, _, s)| s).collect()
+}
+
+fn services(typed: &str) -> List {
+    let mut candidates: Vec<Candidate> = popular_services()
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
             let count = s.actions().len();
             Candidate {
                 label: format!("{}:", s.prefix()),
@@ -39,7 +59,7 @@ fn services() -> List {
                 insert_text: format!("\"{}:$0\"", escape_snippet(s.prefix())),
                 is_snippet: true,
                 matches: format!("{}:", s.prefix()),
-                group: core.map_or(100, |i| u32::try_from(i).unwrap_or(99)),
+                group: u32::try_from(i).unwrap_or(u32::MAX),
             }
         })
         .collect();
@@ -51,13 +71,18 @@ fn services() -> List {
         insert_text: quoted("*"),
         is_snippet: false,
         matches: "*".to_owned(),
-        group: 200,
+        group: u32::MAX,
     });
     List {
         candidates,
         // Actions come once the service prefix and colon are typed.
         incomplete: true,
-        limit: Some(MAX_SERVICES),
+        // With nothing typed, the most used services; one typed letter narrows to all that match.
+        limit: Some(if typed.is_empty() {
+            UNTYPED_SERVICES
+        } else {
+            MAX_SERVICES
+        }),
         ..List::default()
     }
 }

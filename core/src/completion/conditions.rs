@@ -2,7 +2,9 @@
 
 use super::elements::key_insert;
 use super::resources::statement_actions;
-use super::{Candidate, Ctx, ItemKind, List, MAX_SERVICES, Statement, escape_snippet, markdown, quoted};
+use super::{
+    Candidate, Ctx, ItemKind, List, MAX_SERVICES, Statement, UNTYPED_SERVICES, escape_snippet, markdown, quoted,
+};
 use crate::catalog::{self, KeyInfo, KeyType, REGIONS, catalog, global_condition_keys};
 use crate::operator::{self, BASE_OPERATORS, BaseOperator, Comparison, Family, ParsedOperator, Qualifier};
 use std::collections::HashSet;
@@ -263,15 +265,19 @@ pub(super) fn keys(ctx: &Ctx<'_>, st: &Statement<'_>, op: &str) -> List {
     List {
         candidates,
         incomplete,
-        limit: Some(MAX_SERVICES),
+        limit: Some(if ctx.slot.typed.is_empty() && actions.is_empty() {
+            UNTYPED_SERVICES
+        } else {
+            MAX_SERVICES
+        }),
         ..List::default()
     }
 }
 
 /// `s3:` items for services that have condition keys.
 fn service_prefixes(typed: &str) -> Vec<Candidate> {
-    catalog()
-        .services()
+    super::actions::popular_services()
+        .into_iter()
         .filter(|s| s.condition_keys().len() > 0)
         .filter(|s| super::match_rank(typed, s.prefix()).is_some())
         .map(|s| Candidate {
@@ -282,7 +288,7 @@ fn service_prefixes(typed: &str) -> Vec<Candidate> {
             insert_text: format!("\"{}:$0\"", escape_snippet(s.prefix())),
             is_snippet: true,
             matches: format!("{}:", s.prefix()),
-            group: 5,
+            group: 20,
         })
         .collect()
 }

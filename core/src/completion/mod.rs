@@ -129,6 +129,10 @@ pub const MAX_ITEMS: usize = 250;
 /// For lists of services (all ~460 service prefixes fit).
 pub(crate) const MAX_SERVICES: usize = 600;
 
+/// Services listed before anything is typed: the list stays small enough to send in a few
+/// milliseconds, and the first letter typed brings every service that matches.
+pub(crate) const UNTYPED_SERVICES: usize = 100;
+
 /// The completion at byte `offset` of `text`, whose tree is `doc`.
 pub fn complete(text: &str, doc: &JsonDocument, offset: usize, policy_type: PolicyType) -> Completion {
     let offset = offset.min(text.len());

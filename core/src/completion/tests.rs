@@ -125,9 +125,15 @@ fn action_services_first_then_the_services_actions() {
     assert_eq!(replaced(&text, &c), "\"\"");
     assert_eq!(c.items[2].insert_text, "\"s3:$0\"");
     assert_eq!(c.items[2].detail, "Amazon S3");
-    let services = crate::catalog::catalog().services().len();
-    assert_eq!(c.items.len(), services + 1);
-    assert_eq!(c.items.last().unwrap().label, "*");
+    // The most used services until a letter is typed.
+    assert_eq!(c.items.len(), UNTYPED_SERVICES);
+    let (_, c) = complete_at("{\"Statement\": [{\"Action\": \"s<CURSOR>\"}]}");
+    assert_eq!(&labels(&c)[..3], ["sts:", "s3:", "sqs:"]);
+    let starting_with_s = crate::catalog::catalog()
+        .services()
+        .filter(|s| s.prefix().starts_with('s'))
+        .count();
+    assert!(c.items.len() > starting_with_s, "prefix and substring matches");
 
     let (text, c) = complete_at("{\"Statement\": [{\"Action\": [\"s3:GetObject\", \"s3:Get<CURSOR>\"]}]}");
     assert_eq!(c.context, Context::Action);
@@ -348,7 +354,7 @@ fn condition_keys_of_the_statements_actions_then_global() {
 fn condition_keys_without_actions_by_prefix() {
     let (_, c) = complete_at("{\"Statement\": [{\"Condition\": {\"StringEquals\": {\"<CURSOR>\"}}}]}");
     let l = labels(&c);
-    assert!(l.contains(&"aws:SourceIp") && l.contains(&"s3:"));
+    assert!(l.contains(&"aws:SourceIp") && l.contains(&"s3:"), "{l:?}");
     assert!(c.is_incomplete);
     let (_, c) = complete_at("{\"Statement\": [{\"Condition\": {\"StringEquals\": {\"kms:<CURSOR>\"}}}]}");
     assert!(!c.items.is_empty());

@@ -7,7 +7,7 @@ use crate::position;
 use iam_policy::completion::{self, ItemKind};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionParams, CompletionResponse, CompletionTextEdit,
-    Documentation, InsertTextFormat, MarkupContent, MarkupKind, TextEdit,
+    Documentation, InsertTextFormat, MarkupContent, MarkupKind, Range, TextEdit,
 };
 
 /// Characters after which editors should ask: a new string, a service prefix's colon, a new
@@ -36,10 +36,20 @@ pub fn complete(session: &mut Session, params: &CompletionParams, snippets: bool
         let rope = view.doc.rope();
         let offset = position::offset(rope, to_position(doc_position.position), view.encoding);
         let result = completion::complete(view.doc.text(), view.json, offset, view.policy_type);
+        // Items mostly share one span: convert it once.
+        let mut last: Option<(iam_policy::Span, Range)> = None;
         let items = result
             .items
             .into_iter()
             .map(|item| {
+                let range = match last {
+                    Some((span, range)) if span == item.span => range,
+                    _ => {
+                        let range = view.doc.range(item.span, view.encoding);
+                        last = Some((item.span, range));
+                        range
+                    }
+                };
                 let snippet = snippets && item.is_snippet;
                 let new_text = if snippet || !item.is_snippet {
                     item.insert_text.clone()
@@ -60,10 +70,7 @@ pub fn complete(session: &mut Session, params: &CompletionParams, snippets: bool
                     } else {
                         InsertTextFormat::PLAIN_TEXT
                     }),
-                    text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                        range: view.doc.range(item.span, view.encoding),
-                        new_text,
-                    })),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit { range, new_text })),
                     label: item.label,
                     ..CompletionItem::default()
                 }
