@@ -40,10 +40,23 @@ pub(super) fn popular_services() -> Vec<Service> {
 }
 
 fn services(typed: &str) -> List {
-    let mut candidates: Vec<Candidate> = popular_services()
+    let limit = if typed.is_empty() {
+        UNTYPED_SERVICES
+    } else {
+        MAX_SERVICES
+    };
+    // Filter and rank before building the items' text, so that only the kept ones cost.
+    let mut matched: Vec<(u8, usize, Service)> = popular_services()
         .into_iter()
         .enumerate()
-        .map(|(i, s)| {
+        .filter_map(|(i, s)| match_rank(typed, s.prefix()).map(|r| (r, i, s)))
+        .collect();
+    matched.sort_by_key(|(r, i, _)| (*r, *i));
+    let mut candidates: Vec<Candidate> = matched
+        .into_iter()
+        .take(limit)
+        .enumerate()
+        .map(|(i, (_, _, s))| {
             let count = s.actions().len();
             Candidate {
                 label: format!("{}:", s.prefix()),
@@ -77,12 +90,8 @@ fn services(typed: &str) -> List {
         candidates,
         // Actions come once the service prefix and colon are typed.
         incomplete: true,
-        // With nothing typed, the most used services; one typed letter narrows to all that match.
-        limit: Some(if typed.is_empty() {
-            UNTYPED_SERVICES
-        } else {
-            MAX_SERVICES
-        }),
+        // With nothing typed, the most used services; one typed letter brings all that match.
+        limit: Some(limit + 1),
         ..List::default()
     }
 }

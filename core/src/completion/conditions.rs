@@ -102,6 +102,8 @@ pub(super) fn operators(ctx: &Ctx<'_>) -> List {
     }
     List {
         candidates,
+        // All of them (162): the list is short enough.
+        limit: Some(BASE_OPERATORS.len() * 6),
         ..List::default()
     }
 }
@@ -251,9 +253,13 @@ pub(super) fn keys(ctx: &Ctx<'_>, st: &Statement<'_>, op: &str) -> List {
             }
         }
     } else {
+        // Many actions share keys: look each key up once (`info()` searches the global table).
+        let mut names: HashSet<&'static str> = HashSet::new();
         for a in &actions {
             for k in a.supported_condition_keys() {
-                push(k.info(), 0, &mut candidates);
+                if names.insert(k.name()) {
+                    push(k.info(), 0, &mut candidates);
+                }
             }
         }
         for g in global_condition_keys().iter().filter(|g| !g.tag_related) {

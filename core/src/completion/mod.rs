@@ -124,7 +124,7 @@ pub struct Completion {
 }
 
 /// Most items a list holds; beyond it, the user narrows the list by typing.
-pub const MAX_ITEMS: usize = 250;
+pub const MAX_ITEMS: usize = 150;
 
 /// For lists of services (all ~460 service prefixes fit).
 pub(crate) const MAX_SERVICES: usize = 600;

@@ -126,7 +126,8 @@ fn action_services_first_then_the_services_actions() {
     assert_eq!(c.items[2].insert_text, "\"s3:$0\"");
     assert_eq!(c.items[2].detail, "Amazon S3");
     // The most used services until a letter is typed.
-    assert_eq!(c.items.len(), UNTYPED_SERVICES);
+    assert_eq!(c.items.len(), UNTYPED_SERVICES + 1);
+    assert_eq!(c.items.last().unwrap().label, "*");
     let (_, c) = complete_at("{\"Statement\": [{\"Action\": \"s<CURSOR>\"}]}");
     assert_eq!(&labels(&c)[..3], ["sts:", "s3:", "sqs:"]);
     let starting_with_s = crate::catalog::catalog()
