@@ -96,6 +96,9 @@ fn services(typed: &str) -> List {
     }
 }
 
+/// Actions of a service listed before any letter of the name is typed.
+const UNTYPED_ACTIONS: usize = 100;
+
 /// The leading word of an action name (`Get` of `GetObject`).
 fn verb(name: &str) -> &str {
     let end = name
@@ -207,18 +210,24 @@ fn service_actions(service: Service, typed_name: &str) -> List {
             candidates.push(wildcard(service, &format!("{typed_name}*"), n, wildcard_group));
         }
     }
-    let cut = matched.len() > MAX_ITEMS;
+    // Before a letter of the name is typed, the most used actions; typing narrows the rest.
+    let limit = if typed_name.is_empty() {
+        UNTYPED_ACTIONS
+    } else {
+        MAX_ITEMS
+    };
+    let cut = matched.len() > limit;
     candidates.extend(
         matched
             .into_iter()
-            .take(MAX_ITEMS)
+            .take(limit)
             .enumerate()
             .map(|(i, (_, _, a))| action_candidate(a, 10 + u32::try_from(i).unwrap_or(u32::MAX - 10))),
     );
     List {
         candidates,
         prefiltered: true,
-        incomplete: cut || !typed_name.is_empty() || total > MAX_ITEMS,
+        incomplete: cut || !typed_name.is_empty(),
         ..List::default()
     }
 }
