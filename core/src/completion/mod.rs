@@ -363,7 +363,8 @@ impl<'a> Statement<'a> {
         self.object?.get(key)?.value.as_ref()
     }
 
-    /// The strings of `Action` (or `NotAction` when there is no `Action`).
+    /// The strings of `Action`. `NotAction` names what is excluded, so it says nothing about
+    /// the statement's resources or keys.
     fn action_patterns(&self) -> Vec<&'a str> {
         let node = self.member_value("Action");
         strings(node)
