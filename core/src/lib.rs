@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod checks;
+pub mod completion;
 pub mod config;
 pub mod eval;
 pub mod finding;

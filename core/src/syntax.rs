@@ -3,6 +3,9 @@
 
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
+/// Up to this many bytes, a document whose edited tree has errors is parsed from scratch.
+const FRESH_PARSE_WHEN_BROKEN: usize = 64 * 1024;
+
 /// A document's text and its syntax tree, updated in place by edits.
 pub struct SyntaxDocument {
     text: String,
@@ -68,6 +71,13 @@ impl SyntaxDocument {
             });
         }
         self.tree = self.parser.parse(&self.text, self.tree.as_ref());
+        // Tree-sitter's error recovery can differ between an incremental and a fresh parse of
+        // the same broken text, and users would then see findings that depend on their edit
+        // history. Below this size a fresh parse costs microseconds, so broken documents are
+        // parsed fresh; larger ones keep the incremental tree until they are valid again.
+        if self.text.len() <= FRESH_PARSE_WHEN_BROKEN && self.tree.as_ref().is_some_and(|t| t.root_node().has_error()) {
+            self.tree = self.parser.parse(&self.text, None);
+        }
     }
 
     /// Replaces the whole text (a full-sync change) and parses from scratch.

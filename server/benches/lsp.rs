@@ -177,9 +177,97 @@ fn memory() {
     assert!(server.shutdown().success());
 }
 
+/// Completion request -> response at `<CURSOR>` in `marked`, `runs` times; the document is
+/// opened once (so this is the request alone, as when the user types and the editor asks).
+fn completion(name: &str, marked: &str, runs: usize) {
+    let at = marked.find("<CURSOR>").unwrap();
+    let text = marked.replacen("<CURSOR>", "", 1);
+    let (line, character) = line_col(&text, at);
+    let capabilities = json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}});
+    let (mut server, _) = TestServer::initialized(capabilities, None);
+    let uri = common::uri("completion.json");
+    server.open(&uri, "iam-policy", 1, &text);
+    server.diagnostics(&uri);
+    let params = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    let mut samples = Vec::new();
+    let mut items = 0;
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        let id = server.request("textDocument/completion", params.clone());
+        let result = server.result(id);
+        samples.push(t0.elapsed());
+        items = result["items"].as_array().map_or(0, Vec::len);
+    }
+    summary(&format!("completion: {name} ({items} items)"), samples);
+    assert!(server.shutdown().success());
+}
+
+fn completions(large: &str) {
+    const RUNS: usize = 300;
+    let st =
+        |body: &str| format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", {body}}}]}}");
+    completion("top-level keys", "{\"Version\": \"2012-10-17\", <CURSOR>}", RUNS);
+    completion("statement keys", &st("\"<CURSOR>\""), RUNS);
+    completion(
+        "actions, nothing typed (services)",
+        &st("\"Action\": \"<CURSOR>\""),
+        RUNS,
+    );
+    completion(
+        "actions of ec2: (largest service)",
+        &st("\"Action\": \"ec2:<CURSOR>\""),
+        RUNS,
+    );
+    completion("actions s3:Get", &st("\"Action\": [\"s3:Get<CURSOR>\"]"), RUNS);
+    completion(
+        "resources of ec2:RunInstances",
+        &st("\"Action\": \"ec2:RunInstances\", \"Resource\": \"<CURSOR>\""),
+        RUNS,
+    );
+    completion(
+        "resource variable",
+        &st("\"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/${<CURSOR>}\""),
+        RUNS,
+    );
+    completion(
+        "principal service",
+        &st("\"Principal\": {\"Service\": \"<CURSOR>\"}"),
+        RUNS,
+    );
+    completion("condition operators", &st("\"Condition\": {\"<CURSOR>\"}"), RUNS);
+    completion(
+        "condition keys of s3:*",
+        &st("\"Action\": \"s3:*\", \"Condition\": {\"StringEquals\": {\"<CURSOR>\"}}"),
+        RUNS,
+    );
+    completion(
+        "condition keys, no actions (all services)",
+        &st("\"Condition\": {\"StringEquals\": {\"<CURSOR>\"}}"),
+        RUNS,
+    );
+    completion(
+        "condition values aws:RequestedRegion",
+        &st("\"Condition\": {\"StringEquals\": {\"aws:RequestedRegion\": \"<CURSOR>\"}}"),
+        RUNS,
+    );
+    // The unfiltered action list at the end of a large policy (ReadOnlyAccess, ~100 KB).
+    let end = large.rfind(']').unwrap();
+    let big = format!(
+        "{}, {{\"Effect\": \"Allow\", \"Action\": \"<CURSOR>\", \"Resource\": \"*\"}}{}",
+        &large[..end].trim_end(),
+        &large[end..]
+    );
+    completion("actions, nothing typed, in ReadOnlyAccess", &big, RUNS);
+}
+
 fn main() {
-    // `cargo bench` passes `--bench`; nothing to parse.
+    // `cargo bench` passes `--bench`; `-- completion` runs only the completion scenarios.
+    let only_completion = std::env::args().any(|a| a == "completion");
     let large = corpus("ReadOnlyAccess.json");
+    if only_completion {
+        completions(&large);
+        return;
+    }
     let mut small = String::from("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n");
     while small.len() < 900 {
         small.push_str("    {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:PutObject\"], \"Resource\": \"arn:aws:s3:::b/*\"},\n");
@@ -197,4 +285,5 @@ fn main() {
     typing("a 1 KB policy", &small, 8);
     typing("ReadOnlyAccess", &large, 4);
     memory();
+    completions(&large);
 }

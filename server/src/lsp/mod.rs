@@ -7,6 +7,7 @@
 //! document's is dropped. The lock is never held across an `.await`.
 
 pub mod code_action;
+pub mod completion;
 pub mod diagnostics;
 pub mod document;
 pub mod hover;
@@ -24,13 +25,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse,
-    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentLink, DocumentLinkOptions, DocumentLinkParams,
-    DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability,
-    Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, InlayHint,
-    InlayHintParams, OneOf, PositionEncodingKind, Registration, SaveOptions, SelectionRange, SelectionRangeParams,
-    SelectionRangeProviderCapability, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    DocumentLink, DocumentLinkOptions, DocumentLinkParams, DocumentSymbolParams, DocumentSymbolResponse, FoldingRange,
+    FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, InitializedParams, InlayHint, InlayHintParams, OneOf, PositionEncodingKind, Registration,
+    SaveOptions, SelectionRange, SelectionRangeParams, SelectionRangeProviderCapability, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -40,6 +41,8 @@ pub struct Backend {
     /// Whether `shutdown` came before `exit` (the exit code says so).
     shutdown: Arc<AtomicBool>,
     watch_config_files: AtomicBool,
+    /// The client accepts snippets in completion items.
+    snippet_support: AtomicBool,
 }
 
 impl Backend {
@@ -95,6 +98,15 @@ impl LanguageServer for Backend {
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
         self.watch_config_files.store(watch, Ordering::Relaxed);
+        let snippets = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        self.snippet_support.store(snippets, Ordering::Relaxed);
         let outcome = {
             let mut session = self.session();
             session.encoding = encoding;
@@ -130,6 +142,10 @@ impl LanguageServer for Backend {
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
                 }),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(completion::TRIGGER_CHARACTERS.iter().map(|c| (*c).to_owned()).collect()),
+                    ..CompletionOptions::default()
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -154,6 +170,11 @@ impl LanguageServer for Backend {
                 tracing::warn!("could not register the configuration file watcher: {e}");
             }
         }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let snippets = self.snippet_support.load(Ordering::Relaxed);
+        Ok(completion::complete(&mut self.session(), &params, snippets))
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -257,6 +278,7 @@ pub fn run() -> u8 {
                 session: Mutex::new(Session::new(Encoding::Utf16)),
                 shutdown: shut,
                 watch_config_files: AtomicBool::new(false),
+                snippet_support: AtomicBool::new(false),
             }
         })
         .custom_method(transport::MALFORMED, Backend::malformed)
