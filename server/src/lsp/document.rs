@@ -3,8 +3,10 @@
 //! hold the same text.
 
 use crate::position::{self, Encoding, Position};
+use iam_policy::json::{self, JsonDocument};
 use iam_policy::syntax::SyntaxDocument;
 use ropey::Rope;
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use tower_lsp_server::ls_types::{self as lsp, TextDocumentContentChangeEvent};
 
@@ -15,6 +17,9 @@ pub struct Document {
     pub path: Option<PathBuf>,
     rope: Rope,
     syntax: SyntaxDocument,
+    /// The JSON tree of the current text, built on first use after each edit: diagnostics,
+    /// completion and hover of one version share it.
+    json: OnceCell<JsonDocument>,
     /// Whether the last publish for this document had diagnostics (so a document that stops
     /// being a policy gets one empty publish and then silence).
     pub published: bool,
@@ -28,6 +33,7 @@ impl Document {
             path,
             rope: Rope::from_str(&text),
             syntax: SyntaxDocument::new(text),
+            json: OnceCell::new(),
             published: false,
         }
     }
@@ -44,11 +50,20 @@ impl Document {
         &self.syntax
     }
 
+    /// The JSON value tree of the current text.
+    pub fn json(&self) -> &JsonDocument {
+        self.json.get_or_init(|| match self.syntax.tree() {
+            Some(tree) => json::build(self.syntax.text(), tree),
+            None => JsonDocument::default(),
+        })
+    }
+
     /// Applies one content change. A range is converted with the negotiated encoding; positions
     /// past the end clamp, a reversed range is treated as empty at its start, and a position
     /// inside a surrogate pair moves to the character's start, so no change can corrupt the
     /// text or split a character.
     pub fn apply(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
+        self.json = OnceCell::new();
         match change.range {
             Some(range) => {
                 let start = position::offset(&self.rope, to_position(range.start), encoding);

@@ -7,7 +7,7 @@ use super::diagnostics;
 use super::document::Document;
 use crate::position::{self, Encoding};
 use iam_policy::config::{self, Config, ConfigError};
-use iam_policy::json::{self, JsonDocument};
+use iam_policy::json::JsonDocument;
 use iam_policy::{Options, analysis};
 use ropey::Rope;
 use std::collections::HashMap;
@@ -339,22 +339,19 @@ impl Session {
         let encoding = self.encoding;
         let entry = self.documents.get(key)?;
         let doc = &entry.doc;
-        let json = match doc.syntax().tree() {
-            Some(tree) => json::build(doc.text(), tree),
-            None => JsonDocument::default(),
-        };
+        let json = doc.json();
         let name = path
             .as_deref()
             .and_then(Path::to_str)
             .map_or_else(|| entry.uri.as_str().to_owned(), str::to_owned);
         let is_policy = kind == Kind::Policy
-            || analysis::looks_like_policy(&json)
+            || analysis::looks_like_policy(json)
             || analysis::is_policy_file_name(&name)
             || path.as_deref().is_some_and(|p| config.glob_type(p).is_some());
         if !is_policy {
             return None;
         }
-        let model = iam_policy::model::Policy::from_json(&json);
+        let model = iam_policy::model::Policy::from_json(json);
         let options = Options {
             policy_type: config.policy_type_for(path.as_deref()),
             path: Some(&name),
@@ -362,7 +359,7 @@ impl Session {
         let (policy_type, type_source) = analysis::resolve_type(&model, options);
         Some(f(PolicyView {
             doc,
-            json: &json,
+            json,
             policy_type,
             type_source,
             encoding,
@@ -396,16 +393,13 @@ impl Session {
                 let config = self.config_for(path.as_deref(), messages);
                 let entry = self.documents.get_mut(key)?;
                 let doc = &entry.doc;
-                let json = match doc.syntax().tree() {
-                    Some(tree) => json::build(doc.text(), tree),
-                    None => JsonDocument::default(),
-                };
+                let json = doc.json();
                 let name = path
                     .as_deref()
                     .and_then(Path::to_str)
                     .map_or_else(|| entry.uri.as_str().to_owned(), str::to_owned);
                 let is_policy = kind == Kind::Policy
-                    || analysis::looks_like_policy(&json)
+                    || analysis::looks_like_policy(json)
                     || analysis::is_policy_file_name(&name)
                     || path.as_deref().is_some_and(|p| config.glob_type(p).is_some());
                 if !is_policy {
@@ -424,7 +418,7 @@ impl Session {
                     policy_type: config.policy_type_for(path.as_deref()),
                     path: Some(&name),
                 };
-                let mut result = analysis::analyze(doc.text(), &json, options);
+                let mut result = analysis::analyze(doc.text(), json, options);
                 config.apply(&mut result.findings);
                 let diagnostics = result
                     .findings
@@ -556,7 +550,7 @@ mod tests {
 
             let fresh = Document::new(expected.clone(), 1, "iam-policy".into(), None);
             prop_assert_eq!(sexp(doc), sexp(&fresh));
-            let model = |d: &Document| d.syntax().tree().map(|t| json::build(d.text(), t));
+            let model = |d: &Document| d.syntax().tree().map(|t| iam_policy::json::build(d.text(), t));
             prop_assert_eq!(model(doc), model(&fresh));
 
             let fresh_uri = Uri::from_str("file:///nonexistent-iam-ls-prop/q.json").unwrap();
