@@ -60,18 +60,29 @@ fn typing(name: &str, text: &str, rounds: usize) {
     let (line, mut col) = line_col(text, at);
     let mut version = 1;
     let mut samples = Vec::new();
+    let mut slowest: Vec<(Duration, usize, char)> = Vec::new();
     for _ in 0..rounds {
-        for ch in STATEMENT.chars() {
+        for (i, ch) in STATEMENT.chars().enumerate() {
             version += 1;
             let t0 = Instant::now();
             server.change(&uri, version, [line, col, line, col], &ch.to_string());
             let published = server.diagnostics(&uri);
-            samples.push(t0.elapsed());
+            let took = t0.elapsed();
+            samples.push(took);
+            slowest.push((took, i, ch));
             assert_eq!(published["version"], version);
             col += 1;
         }
     }
     summary(&format!("typing into {name} ({} bytes)", text.len()), samples);
+    if std::env::var_os("LSP_BENCH_SLOWEST").is_some() {
+        // Which keystrokes are slow: the typed prefix shows the document state they produce.
+        slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        for (took, i, ch) in slowest.iter().take(12) {
+            let typed: String = STATEMENT.chars().take(i + 1).collect();
+            println!("    {:>7.3} ms  after typing {:?} (char {ch:?})", took.as_secs_f64() * 1e3, typed);
+        }
+    }
     assert!(server.shutdown().success());
 }
 
@@ -274,6 +285,11 @@ fn main() {
     }
     small.push_str("    {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}\n  ]\n}\n");
     println!("iam-policy-ls {} ({})", env!("CARGO_PKG_VERSION"), common::binary());
+    if std::env::args().any(|a| a == "typing") {
+        typing("a 1 KB policy", &small, 8);
+        typing("ReadOnlyAccess", &large, 4);
+        return;
+    }
     if std::env::args().any(|a| a == "requests") {
         requests("a 1 KB policy", &small, 500);
         requests("ReadOnlyAccess", &large, 500);
