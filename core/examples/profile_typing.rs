@@ -16,7 +16,10 @@ fn main() {
         return;
     };
     let _ = iam_policy::catalog::catalog();
-    let Some(start) = text.find("\"Statement\"").and_then(|at| text[at..].find('[').map(|b| at + b + 1)) else {
+    let Some(start) = text
+        .find("\"Statement\"")
+        .and_then(|at| text[at..].find('[').map(|b| at + b + 1))
+    else {
         eprintln!("no Statement array");
         return;
     };
@@ -38,10 +41,19 @@ fn main() {
     }
     let total = |r: &(Duration, Duration, Duration, usize)| r.0 + r.1 + r.2;
     rows.sort_by_key(|r| std::cmp::Reverse(total(r)));
-    println!("{:>8} {:>8} {:>8} {:>8}  after typing", "parse", "build", "checks", "total");
+    println!(
+        "{:>8} {:>8} {:>8} {:>8}  after typing",
+        "parse", "build", "checks", "total"
+    );
     for r in rows.iter().take(15) {
         let typed: String = STATEMENT.chars().take(r.3 + 1).collect();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
-        println!("{:>8.3} {:>8.3} {:>8.3} {:>8.3}  {typed:?}", ms(r.0), ms(r.1), ms(r.2), ms(total(r)));
+        println!(
+            "{:>8.3} {:>8.3} {:>8.3} {:>8.3}  {typed:?}",
+            ms(r.0),
+            ms(r.1),
+            ms(r.2),
+            ms(total(r))
+        );
     }
 }

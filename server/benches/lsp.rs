@@ -80,7 +80,11 @@ fn typing(name: &str, text: &str, rounds: usize) {
         slowest.sort_by(|a, b| b.0.cmp(&a.0));
         for (took, i, ch) in slowest.iter().take(12) {
             let typed: String = STATEMENT.chars().take(i + 1).collect();
-            println!("    {:>7.3} ms  after typing {:?} (char {ch:?})", took.as_secs_f64() * 1e3, typed);
+            println!(
+                "    {:>7.3} ms  after typing {:?} (char {ch:?})",
+                took.as_secs_f64() * 1e3,
+                typed
+            );
         }
     }
     assert!(server.shutdown().success());

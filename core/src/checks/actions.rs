@@ -6,6 +6,7 @@ use super::{Check, Context, Rule, Sink};
 use crate::catalog::{catalog, has_wildcard};
 use crate::finding::{Fix, Severity, Tag};
 use crate::json::JsonString;
+use crate::model::StringList;
 
 pub const INVALID_SERVICE_IN_ACTION: Check = Check {
     code: "INVALID_SERVICE_IN_ACTION",
@@ -151,25 +152,30 @@ pub const RULE: Rule = Rule {
 fn run(ctx: &Context<'_>, out: &mut Sink) {
     for statement in &ctx.policy.statements {
         for list in [&statement.action, &statement.not_action].into_iter().flatten() {
-            for item in &list.items {
-                check_action(ctx, item, out);
-            }
-            let values: Vec<&str> = list.values().collect();
-            let redundant = redundant_entries(&values, true, |v| v.contains("${"));
-            for (item, cover) in list.items.iter().zip(redundant) {
-                let Some(cover) = cover.and_then(|j| values.get(j)) else {
-                    continue;
-                };
-                let finding = out.report(
-                    &REDUNDANT_ACTION,
-                    item.span,
-                    format!("\"{}\" is already covered by \"{}\"", item.value, cover),
-                );
-                finding.tags.push(Tag::Unnecessary);
-                if let Some(fix) = remove_item_fix(list, item, format!("Remove \"{}\"", item.value)) {
-                    finding.fixes.push(fix);
-                }
-            }
+            out.memoized("actions", ctx.text, list.value_span(), |out| check_list(ctx, list, out));
+        }
+    }
+}
+
+/// Findings of one Action or NotAction list; they depend on its text alone.
+fn check_list(ctx: &Context<'_>, list: &StringList<'_>, out: &mut Sink) {
+    for item in &list.items {
+        check_action(ctx, item, out);
+    }
+    let values: Vec<&str> = list.values().collect();
+    let redundant = redundant_entries(&values, true, |v| v.contains("${"));
+    for (item, cover) in list.items.iter().zip(redundant) {
+        let Some(cover) = cover.and_then(|j| values.get(j)) else {
+            continue;
+        };
+        let finding = out.report(
+            &REDUNDANT_ACTION,
+            item.span,
+            format!("\"{}\" is already covered by \"{}\"", item.value, cover),
+        );
+        finding.tags.push(Tag::Unnecessary);
+        if let Some(fix) = remove_item_fix(list, item, format!("Remove \"{}\"", item.value)) {
+            finding.fixes.push(fix);
         }
     }
 }

@@ -25,6 +25,7 @@ mod fix_support;
 mod invalid_policy_element;
 mod json_syntax;
 mod list_util;
+mod memo;
 mod missing_elements;
 mod missing_statement;
 mod org_policies;

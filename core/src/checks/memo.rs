@@ -1,0 +1,119 @@
+//! Reuse of findings across keystrokes. A rule whose findings for a piece of the document depend
+//! only on that piece's text (an Action list, say) can run through [`Sink::memoized`]: the
+//! first run records the findings relative to the piece, later runs on the same text replay
+//! them. Typing elsewhere in a 141 KB policy then no longer re-checks its thousands of actions.
+
+use super::Sink;
+use crate::finding::Finding;
+use crate::span::Span;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+
+/// Bounds the memory of the memo; it is cleared when either is exceeded.
+const MAX_ENTRIES: usize = 4096;
+const MAX_BYTES: usize = 16 << 20;
+
+#[derive(Default)]
+struct Memo {
+    entries: FxHashMap<(&'static str, String), Vec<Finding>>,
+    bytes: usize,
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+impl Sink {
+    /// Runs `compute` for the piece of text at `span` (whose findings must depend only on that
+    /// text), or replays the findings recorded for the same `rule` and text. Results that used
+    /// a did-you-mean search are not recorded, since the per-document search budget makes them
+    /// depend on the rest of the document.
+    pub fn memoized(&mut self, rule: &'static str, text: &str, span: Span, compute: impl FnOnce(&mut Sink)) {
+        let Some(piece) = text.get(span.range()) else {
+            compute(self);
+            return;
+        };
+        let replay = MEMO.with(|memo| {
+            memo.borrow()
+                .entries
+                .get(&(rule, piece.to_owned()))
+                .map(|found| found.iter().map(|f| shift(f, span.start, true)).collect::<Vec<_>>())
+        });
+        if let Some(findings) = replay {
+            self.findings.extend(findings);
+            return;
+        }
+        let (before, budget) = (self.findings.len(), self.suggestions_left);
+        compute(self);
+        if self.suggestions_left != budget {
+            return;
+        }
+        let added = self.findings.get(before..).unwrap_or_default();
+        if !added.iter().all(|f| within(f, span)) {
+            return;
+        }
+        let relative: Vec<Finding> = added.iter().map(|f| shift(f, span.start, false)).collect();
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.entries.len() >= MAX_ENTRIES || memo.bytes + piece.len() > MAX_BYTES {
+                *memo = Memo::default();
+            }
+            memo.bytes += piece.len();
+            memo.entries.insert((rule, piece.to_owned()), relative);
+        });
+    }
+}
+
+fn spans(f: &Finding) -> impl Iterator<Item = Span> + '_ {
+    std::iter::once(f.span)
+        .chain(f.related.iter().map(|r| r.span))
+        .chain(f.fixes.iter().flat_map(|fix| fix.edits.iter().map(|e| e.span)))
+}
+
+fn within(f: &Finding, outer: Span) -> bool {
+    spans(f).all(|s| outer.contains_span(s))
+}
+
+/// Moves every span of `f` by `by` bytes: forward when replaying, back when recording.
+fn shift(f: &Finding, by: usize, forward: bool) -> Finding {
+    let move_span = |s: Span| {
+        if forward {
+            Span::new(s.start + by, s.end + by)
+        } else {
+            Span::new(s.start.saturating_sub(by), s.end.saturating_sub(by))
+        }
+    };
+    let mut out = f.clone();
+    out.span = move_span(out.span);
+    for r in &mut out.related {
+        r.span = move_span(r.span);
+    }
+    for fix in &mut out.fixes {
+        for e in &mut fix.edits {
+            e.span = move_span(e.span);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::findings_of;
+    use crate::policy_type::PolicyType::Identity;
+
+    #[test]
+    fn replayed_findings_land_on_the_new_position() {
+        let list = r#"["s3:*", "s3:GetObject"]"#;
+        let first = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": {list}, "Resource": "*"}}]}}"#
+        );
+        let moved = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "Moved", "Effect": "Allow", "Action": {list}, "Resource": "*"}}]}}"#
+        );
+        let a = findings_of(&first, Identity, "REDUNDANT_ACTION");
+        let b = findings_of(&moved, Identity, "REDUNDANT_ACTION");
+        assert_eq!(a, b, "same message and same source text under the span");
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].1, "\"s3:GetObject\"");
+    }
+}
