@@ -77,7 +77,7 @@ fn typing(name: &str, text: &str, rounds: usize) {
     summary(&format!("typing into {name} ({} bytes)", text.len()), samples);
     if std::env::var_os("LSP_BENCH_SLOWEST").is_some() {
         // Which keystrokes are slow: the typed prefix shows the document state they produce.
-        slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
         for (took, i, ch) in slowest.iter().take(12) {
             let typed: String = STATEMENT.chars().take(i + 1).collect();
             println!(
