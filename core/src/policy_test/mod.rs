@@ -17,7 +17,7 @@
 //! [`Policies`](crate::eval::Policies) through a caller-given loader (no file I/O here); [`run`]
 //! decides every case and says which statements to blame when a case fails.
 
-mod parse;
+pub mod parse;
 mod run;
 #[cfg(test)]
 mod tests;
