@@ -298,7 +298,7 @@ fn blame(
         case.name,
         expected.as_str(),
         actual.as_str(),
-        reason(&evaluation)
+        reason(evaluation)
     );
     if actual == expected {
         // The decision holds but another statement decides: blame the statements that do.
