@@ -12,6 +12,7 @@ pub mod hover;
 pub mod json;
 pub mod model;
 pub mod operator;
+pub mod policy_test;
 pub mod policy_type;
 pub mod refactor;
 pub mod span;

@@ -32,6 +32,8 @@ enum Command {
     Explain(cli::explain::ExplainArgs),
     /// Decide a request offline as AWS would, and explain which layer and statement decided.
     Simulate(cli::simulate::SimulateArgs),
+    /// Run policy tests (`*.iamtest.json`): expected decisions for requests, checked against the policies.
+    Test(cli::test::TestArgs),
 }
 
 /// The version with the catalog it embeds, so a report can say how current the data is.
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cli::check::run(&args),
         Some(Command::Explain(args)) => cli::explain::run(&args),
         Some(Command::Simulate(args)) => cli::simulate::run(&args),
+        Some(Command::Test(args)) => cli::test::run(&args),
         None => {
             let _ = cli.stdio;
             iam_policy_ls::lsp::run()

@@ -5,3 +5,4 @@ pub mod explain;
 pub mod inputs;
 pub mod report;
 pub mod simulate;
+pub mod test;

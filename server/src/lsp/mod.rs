@@ -13,6 +13,7 @@ pub mod document;
 pub mod hover;
 pub mod inlay;
 pub mod logging;
+pub mod policy_tests;
 pub mod policy_type;
 pub mod session;
 pub mod symbols;
@@ -24,12 +25,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse,
-    CompletionOptions, CompletionParams, CompletionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    DocumentLink, DocumentLinkOptions, DocumentLinkParams, DocumentSymbolParams, DocumentSymbolResponse, FoldingRange,
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CodeLens,
+    CodeLensOptions, CodeLensParams, CompletionOptions, CompletionParams, CompletionResponse,
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentLink, DocumentLinkOptions, DocumentLinkParams,
+    DocumentSymbolParams, DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FoldingRange,
     FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, InlayHint, InlayHintParams, OneOf, PositionEncodingKind, Registration,
+    InitializeResult, InitializedParams, InlayHint, InlayHintParams, LSPAny, OneOf, PositionEncodingKind, Registration,
     SaveOptions, SelectionRange, SelectionRangeParams, SelectionRangeProviderCapability, ServerCapabilities,
     ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
 };
@@ -61,6 +63,18 @@ impl Backend {
             self.client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
         }
     }
+}
+
+/// The workspace folders' paths (else the root URI's), where the search for tests stops.
+fn workspace_roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let folders = params.workspace_folders.iter().flatten().map(|f| &f.uri);
+    #[expect(deprecated, reason = "older clients send only rootUri")]
+    let root = params.root_uri.iter();
+    folders
+        .chain(root)
+        .filter(|u| u.scheme().as_str() == "file")
+        .filter_map(|u| u.to_file_path().map(|p| policy_tests::normalize(&p)))
+        .collect()
 }
 
 /// The encoding to use: the cheapest the client offers (utf-8 needs no conversion, utf-32
@@ -110,6 +124,7 @@ impl LanguageServer for Backend {
         let outcome = {
             let mut session = self.session();
             session.encoding = encoding;
+            session.tests.roots = workspace_roots(&params);
             match &params.initialization_options {
                 Some(options) => session.set_editor_settings(options),
                 None => Outcome::default(),
@@ -141,6 +156,13 @@ impl LanguageServer for Backend {
                 document_link_provider: Some(DocumentLinkOptions {
                     resolve_provider: Some(false),
                     work_done_progress_options: Default::default(),
+                }),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![policy_tests::RUN_COMMAND.to_owned()],
+                    ..ExecuteCommandOptions::default()
                 }),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(completion::TRIGGER_CHARACTERS.iter().map(|c| (*c).to_owned()).collect()),
@@ -174,7 +196,27 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let snippets = self.snippet_support.load(Ordering::Relaxed);
-        Ok(completion::complete(&mut self.session(), &params, snippets))
+        let mut session = self.session();
+        Ok(completion::complete(&mut session, &params, snippets)
+            .or_else(|| session.test_completion(&params.text_document_position)))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        Ok(self.session().code_lenses(&params.text_document.uri))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let uri = params
+            .arguments
+            .first()
+            .and_then(|a| a.as_str())
+            .and_then(|u| u.parse::<tower_lsp_server::ls_types::Uri>().ok());
+        let outcome = match (params.command.as_str(), uri) {
+            (policy_tests::RUN_COMMAND, Some(uri)) => self.session().rerun_tests(&uri),
+            _ => Outcome::default(),
+        };
+        self.send(outcome).await;
+        Ok(None)
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -5,12 +5,13 @@
 
 use super::diagnostics;
 use super::document::Document;
+use super::policy_tests::{self, Parsed, PolicyTests};
 use crate::position::{self, Encoding};
 use iam_policy::config::{self, Config, ConfigError};
 use iam_policy::json::JsonDocument;
 use iam_policy::{Options, analysis};
 use ropey::Rope;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, TextDocumentContentChangeEvent, Uri};
@@ -58,6 +59,8 @@ enum Kind {
     Json,
     /// `.iam-policy-ls.toml`: diagnostics for the configuration itself.
     Config,
+    /// `*.iamtest.json`: a policy test file.
+    Test,
     /// Anything else: ignored.
     Other,
 }
@@ -80,6 +83,8 @@ pub struct Session {
     configs: HashMap<PathBuf, Arc<Config>>,
     /// The editor's settings alone, for documents without a configuration file.
     fallback: Option<Arc<Config>>,
+    /// Policy tests: which tests use which policies, and their last runs.
+    pub tests: PolicyTests,
 }
 
 fn file_path(uri: &Uri) -> Option<PathBuf> {
@@ -118,6 +123,7 @@ impl Session {
         let path = file_path(&uri);
         let kind = match (&path, language_id.as_str()) {
             (Some(p), _) if is_config_file(p) => Kind::Config,
+            (Some(p), _) if p.to_str().is_some_and(iam_policy::policy_test::is_test_file) => Kind::Test,
             (_, "iam-policy") => Kind::Policy,
             (_, "json" | "jsonc") => Kind::Json,
             _ => Kind::Other,
@@ -129,9 +135,7 @@ impl Session {
             self.invalidate_configs();
             return self.republish_all();
         }
-        let mut outcome = Outcome::default();
-        outcome.publish.extend(self.diagnose(&key, &mut outcome.messages));
-        outcome
+        self.after_edit(&key)
     }
 
     pub fn change(&mut self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Outcome {
@@ -157,8 +161,139 @@ impl Session {
             return self.republish_all();
         }
         let key = key.to_owned();
+        self.after_edit(&key)
+    }
+
+    /// After a document opened or changed: its diagnostics, and for a test file or a policy
+    /// that tests use, the tests re-run and the diagnostics they change.
+    fn after_edit(&mut self, key: &str) -> Outcome {
         let mut outcome = Outcome::default();
-        outcome.publish.extend(self.diagnose(&key, &mut outcome.messages));
+        let Some(entry) = self.documents.get(key) else {
+            return outcome;
+        };
+        let kind = entry.kind;
+        let path = entry.doc.path.as_deref().map(policy_tests::normalize);
+        let tests = match (&path, kind) {
+            (Some(p), Kind::Test) => {
+                let parsed = Arc::new(Parsed::new(p, iam_policy::policy_test::parse_json(entry.doc.json())));
+                self.tests.set_open(p, parsed);
+                vec![p.clone()]
+            }
+            (Some(p), Kind::Policy | Kind::Json) => self.tests.tests_using(p),
+            _ => Vec::new(),
+        };
+        let changed = self.run_tests(&tests);
+        outcome.publish.extend(self.diagnose(key, &mut outcome.messages));
+        self.publish_dependents(&tests, &changed, key, &mut outcome);
+        outcome
+    }
+
+    /// Runs test files, with the editor's text of open policies; returns the policies whose
+    /// test diagnostics changed.
+    fn run_tests(&mut self, tests: &[PathBuf]) -> HashSet<PathBuf> {
+        let mut changed = HashSet::new();
+        for test in tests {
+            let Some(parsed) = self.tests.parsed(test) else {
+                continue;
+            };
+            let documents = &self.documents;
+            let open_policy = |path: &Path| {
+                documents
+                    .values()
+                    .find(|e| {
+                        matches!(e.kind, Kind::Policy | Kind::Json)
+                            && e.doc
+                                .path
+                                .as_deref()
+                                .is_some_and(|p| policy_tests::normalize(p) == path)
+                    })
+                    .map(|e| policy_tests::compile_open(path, e.doc.json()))
+            };
+            let run = policy_tests::run(test, &parsed, &open_policy);
+            changed.extend(self.tests.store(test, run));
+        }
+        changed
+    }
+
+    fn key_for_path(&self, path: &Path) -> Option<String> {
+        self.documents
+            .iter()
+            .find(|(_, e)| {
+                e.doc
+                    .path
+                    .as_deref()
+                    .is_some_and(|p| policy_tests::normalize(p) == path)
+            })
+            .map(|(k, _)| k.clone())
+    }
+
+    /// Publishes the open test documents of `tests` and the open policies in `changed`,
+    /// except `skip` (published already).
+    fn publish_dependents(&mut self, tests: &[PathBuf], changed: &HashSet<PathBuf>, skip: &str, outcome: &mut Outcome) {
+        let mut keys: Vec<String> = tests
+            .iter()
+            .chain(changed.iter())
+            .filter_map(|p| self.key_for_path(p))
+            .filter(|k| k != skip)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            outcome.publish.extend(self.diagnose(&k, &mut outcome.messages));
+        }
+    }
+
+    /// Completion in an open test document (`None` for other documents).
+    pub fn test_completion(
+        &self,
+        at: &tower_lsp_server::ls_types::TextDocumentPositionParams,
+    ) -> Option<tower_lsp_server::ls_types::CompletionResponse> {
+        use tower_lsp_server::ls_types::{CompletionItem, CompletionResponse, CompletionTextEdit, TextEdit};
+        let entry = self.documents.get(at.text_document.uri.as_str())?;
+        if entry.kind != Kind::Test {
+            return None;
+        }
+        let doc = &entry.doc;
+        let offset = position::offset(doc.rope(), super::document::to_position(at.position), self.encoding);
+        let items = policy_tests::complete(doc.json(), offset)
+            .into_iter()
+            .map(|(text, span, kind)| CompletionItem {
+                label: text.trim_matches('"').to_owned(),
+                kind: Some(kind),
+                filter_text: Some(text.clone()),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                    range: doc.range(span, self.encoding),
+                    new_text: text,
+                })),
+                ..CompletionItem::default()
+            })
+            .collect();
+        Some(CompletionResponse::Array(items))
+    }
+
+    /// The code lenses of an open test document.
+    pub fn code_lenses(&self, uri: &Uri) -> Option<Vec<tower_lsp_server::ls_types::CodeLens>> {
+        let entry = self.documents.get(uri.as_str())?;
+        if entry.kind != Kind::Test {
+            return None;
+        }
+        let path = policy_tests::normalize(entry.doc.path.as_deref()?);
+        let parsed = self.tests.open_test(&path)?;
+        let run = self.tests.runs.get(&path);
+        Some(policy_tests::code_lenses(uri, &parsed, run, &entry.doc, self.encoding))
+    }
+
+    /// The `run` lens: re-reads the disk and runs an open test document's tests again.
+    pub fn rerun_tests(&mut self, uri: &Uri) -> Outcome {
+        self.tests.invalidate_disk();
+        let Some(path) = self.documents.get(uri.as_str()).and_then(|e| e.doc.path.as_deref()) else {
+            return Outcome::default();
+        };
+        let path = policy_tests::normalize(path);
+        let tests = vec![path];
+        let changed = self.run_tests(&tests);
+        let mut outcome = Outcome::default();
+        self.publish_dependents(&tests, &changed, "", &mut outcome);
         outcome
     }
 
@@ -167,6 +302,12 @@ impl Session {
             return Outcome::default();
         };
         let mut outcome = Outcome::default();
+        if let (Kind::Test, Some(path)) = (entry.kind, entry.doc.path.as_deref()) {
+            let path = policy_tests::normalize(path);
+            let changed = self.tests.store(&path, policy_tests::TestRun::default());
+            self.tests.close(&path);
+            self.publish_dependents(&[], &changed, "", &mut outcome);
+        }
         if entry.kind == Kind::Config {
             // The file on disk applies again.
             self.invalidate_configs();
@@ -201,6 +342,7 @@ impl Session {
 
     /// Files changed on disk (`workspace/didChangeWatchedFiles`): configuration files are reread.
     pub fn files_changed(&mut self, uris: &[Uri]) -> Outcome {
+        self.tests.invalidate_disk();
         let touches_config = uris.iter().filter_map(file_path).any(|p| is_config_file(&p));
         if !touches_config {
             return Outcome::default();
@@ -375,6 +517,19 @@ impl Session {
         let encoding = self.encoding;
         match kind {
             Kind::Other => None,
+            Kind::Test => {
+                let path = policy_tests::normalize(path.as_deref()?);
+                let parsed = self.tests.open_test(&path)?;
+                let entry = self.documents.get_mut(key)?;
+                let diagnostics =
+                    policy_tests::test_diagnostics(&parsed, self.tests.runs.get(&path), &entry.doc, encoding);
+                entry.doc.published = true;
+                Some(Publish {
+                    uri: entry.uri.clone(),
+                    version: Some(entry.doc.version),
+                    diagnostics,
+                })
+            }
             Kind::Config => {
                 let entry = self.documents.get_mut(key)?;
                 let (_, errors) = Config::parse(entry.doc.text(), path.as_deref());
@@ -420,11 +575,17 @@ impl Session {
                 };
                 let mut result = analysis::analyze(doc.text(), json, options);
                 config.apply(&mut result.findings);
-                let diagnostics = result
+                let mut diagnostics: Vec<Diagnostic> = result
                     .findings
                     .iter()
                     .map(|f| diagnostics::to_diagnostic(f, doc, &entry.uri, encoding))
                     .collect();
+                if let Some(p) = path.as_deref() {
+                    diagnostics.extend(
+                        self.tests
+                            .policy_diagnostics(&policy_tests::normalize(p), doc, encoding),
+                    );
+                }
                 entry.doc.published = true;
                 Some(Publish {
                     uri: entry.uri.clone(),
