@@ -87,6 +87,21 @@ pub struct Session {
     pub tests: PolicyTests,
 }
 
+/// The document's name for file-name conventions and messages: its path, else its URI.
+fn display_name(path: Option<&Path>, uri: &Uri) -> String {
+    path.and_then(Path::to_str)
+        .map_or_else(|| uri.as_str().to_owned(), str::to_owned)
+}
+
+/// Whether a document is checked as a policy: language id `iam-policy`, or JSON that looks like
+/// a policy, is named like one, or matches a configured glob.
+fn is_policy(kind: Kind, json: &JsonDocument, name: &str, path: Option<&Path>, config: &Config) -> bool {
+    kind == Kind::Policy
+        || analysis::looks_like_policy(json)
+        || analysis::is_policy_file_name(name)
+        || path.is_some_and(|p| config.glob_type(p).is_some())
+}
+
 fn file_path(uri: &Uri) -> Option<PathBuf> {
     if uri.scheme().as_str() != "file" {
         return None;
@@ -482,15 +497,8 @@ impl Session {
         let entry = self.documents.get(key)?;
         let doc = &entry.doc;
         let json = doc.json();
-        let name = path
-            .as_deref()
-            .and_then(Path::to_str)
-            .map_or_else(|| entry.uri.as_str().to_owned(), str::to_owned);
-        let is_policy = kind == Kind::Policy
-            || analysis::looks_like_policy(json)
-            || analysis::is_policy_file_name(&name)
-            || path.as_deref().is_some_and(|p| config.glob_type(p).is_some());
-        if !is_policy {
+        let name = display_name(path.as_deref(), &entry.uri);
+        if !is_policy(kind, json, &name, path.as_deref(), &config) {
             return None;
         }
         let model = iam_policy::model::Policy::from_json(json);
@@ -549,15 +557,8 @@ impl Session {
                 let entry = self.documents.get_mut(key)?;
                 let doc = &entry.doc;
                 let json = doc.json();
-                let name = path
-                    .as_deref()
-                    .and_then(Path::to_str)
-                    .map_or_else(|| entry.uri.as_str().to_owned(), str::to_owned);
-                let is_policy = kind == Kind::Policy
-                    || analysis::looks_like_policy(json)
-                    || analysis::is_policy_file_name(&name)
-                    || path.as_deref().is_some_and(|p| config.glob_type(p).is_some());
-                if !is_policy {
+                let name = display_name(path.as_deref(), &entry.uri);
+                if !is_policy(kind, json, &name, path.as_deref(), &config) {
                     // Plain JSON: silent, except to clear what we published while it was a policy.
                     if !entry.doc.published {
                         return None;
