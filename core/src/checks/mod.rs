@@ -36,6 +36,7 @@ mod principal_values;
 mod resources;
 mod service_principals;
 mod sid;
+mod tag_key_support;
 mod trust;
 mod type_support;
 mod version;
@@ -85,6 +86,7 @@ pub static RULES: &[Rule] = &[
     service_principals::RULE,
     pass_role::RULE,
     condition_security::RULE,
+    tag_key_support::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
