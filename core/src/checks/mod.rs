@@ -33,6 +33,7 @@ mod policy_size;
 mod policy_variables;
 mod principal_placement;
 mod principal_values;
+mod region_kms_values;
 mod resources;
 mod service_principals;
 mod sid;
@@ -87,6 +88,7 @@ pub static RULES: &[Rule] = &[
     pass_role::RULE,
     condition_security::RULE,
     tag_key_support::RULE,
+    region_kms_values::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
