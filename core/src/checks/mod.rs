@@ -14,6 +14,7 @@ mod common;
 mod condition_key_case;
 mod condition_keys;
 mod condition_security;
+mod condition_simplify;
 mod condition_values;
 mod data_type;
 mod duplicate_json_keys;
@@ -89,6 +90,7 @@ pub static RULES: &[Rule] = &[
     condition_security::RULE,
     tag_key_support::RULE,
     region_kms_values::RULE,
+    condition_simplify::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
