@@ -38,6 +38,8 @@ mod region_kms_values;
 mod resources;
 mod service_principals;
 mod sid;
+mod statement_canon;
+mod statement_overlap;
 mod tag_key_support;
 mod trust;
 mod type_support;
@@ -91,6 +93,7 @@ pub static RULES: &[Rule] = &[
     tag_key_support::RULE,
     region_kms_values::RULE,
     condition_simplify::RULE,
+    statement_overlap::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
