@@ -16,6 +16,7 @@ mod condition_keys;
 mod condition_security;
 mod condition_simplify;
 mod condition_values;
+mod contradictions;
 mod data_type;
 mod duplicate_json_keys;
 mod effect;
@@ -94,6 +95,7 @@ pub static RULES: &[Rule] = &[
     region_kms_values::RULE,
     condition_simplify::RULE,
     statement_overlap::RULE,
+    contradictions::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
