@@ -14,7 +14,9 @@ mod common;
 mod condition_key_case;
 mod condition_keys;
 mod condition_security;
+mod condition_simplify;
 mod condition_values;
+mod contradictions;
 mod data_type;
 mod duplicate_json_keys;
 mod effect;
@@ -34,9 +36,13 @@ mod policy_size;
 mod policy_variables;
 mod principal_placement;
 mod principal_values;
+mod region_kms_values;
 mod resources;
 mod service_principals;
 mod sid;
+mod statement_canon;
+mod statement_overlap;
+mod tag_key_support;
 mod trust;
 mod type_support;
 mod version;
@@ -86,6 +92,11 @@ pub static RULES: &[Rule] = &[
     service_principals::RULE,
     pass_role::RULE,
     condition_security::RULE,
+    tag_key_support::RULE,
+    region_kms_values::RULE,
+    condition_simplify::RULE,
+    statement_overlap::RULE,
+    contradictions::RULE,
 ];
 
 /// Every check code, for `explain`, documentation and configuration validation.
