@@ -146,7 +146,8 @@ fn restricts_sid_characters(policy_type: PolicyType) -> bool {
 }
 
 fn run(ctx: &Context<'_>, out: &mut Sink) {
-    let mut seen: Vec<&JsonString> = Vec::new();
+    // By value: a linear scan made this quadratic (100,000 statements took most of a minute).
+    let mut seen: rustc_hash::FxHashMap<&str, &JsonString> = rustc_hash::FxHashMap::default();
     let unique_check = if ctx.type_is_explicit && requires_unique_sids(ctx.policy_type) {
         &UNIQUE_SIDS_REQUIRED
     } else {
@@ -172,7 +173,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
             }
             continue;
         }
-        if let Some(first) = seen.iter().find(|s| s.value == sid.value) {
+        if let Some(first) = seen.get(sid.value.as_str()) {
             let message = if unique_check.severity == crate::finding::Severity::Error {
                 format!(
                     "Sid \"{}\" is already used; {} policies require unique Sids: rename one of them",
@@ -189,7 +190,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
                 message: "first used here".into(),
             });
         } else {
-            seen.push(sid);
+            seen.insert(&sid.value, sid);
         }
         if restricts_sid_characters(ctx.policy_type) && !sid.value.chars().all(|c| c.is_ascii_alphanumeric()) {
             let camel = camel_case(&sid.value);

@@ -135,7 +135,9 @@ pub(crate) const UNTYPED_SERVICES: usize = 100;
 
 /// The completion at byte `offset` of `text`, whose tree is `doc`.
 pub fn complete(text: &str, doc: &JsonDocument, offset: usize, policy_type: PolicyType) -> Completion {
-    let offset = offset.min(text.len());
+    // An offset inside a character (only a caller's bug can make one) moves back to its start, so
+    // that item spans never split a character.
+    let offset = crate::syntax::floor_char_boundary(text, offset.min(text.len()));
     let Some(located) = locate::locate(text, doc, offset) else {
         return Completion {
             context: Context::None,

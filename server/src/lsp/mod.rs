@@ -23,6 +23,7 @@ use crate::position::Encoding;
 use session::{Outcome, Session};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::io::AsyncRead;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CodeLens,
@@ -310,30 +311,33 @@ pub fn run() -> u8 {
             return 1;
         }
     };
-    let shutdown = Arc::new(AtomicBool::new(false));
-    let shut = shutdown.clone();
-    runtime.block_on(async move {
-        let (service, socket) = LspService::build(|client| {
-            logging::attach_client(client.clone());
-            Backend {
-                client,
-                session: Mutex::new(Session::new(Encoding::Utf16)),
-                shutdown: shut,
-                watch_config_files: AtomicBool::new(false),
-                snippet_support: AtomicBool::new(false),
-            }
-        })
-        .custom_method(transport::MALFORMED, Backend::malformed)
-        .custom_method(policy_type::METHOD, Backend::policy_type)
-        .finish();
-        let (filtered, server_input) = tokio::io::duplex(1 << 16);
-        let guard = tokio::spawn(transport::filter(tokio::io::stdin(), filtered));
-        Server::new(server_input, tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
-        guard.abort();
-    });
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // Don't wait for the blocking stdin reader thread (it may never return).
     runtime.shutdown_background();
-    if shutdown.load(Ordering::SeqCst) { 0 } else { 1 }
+    if clean { 0 } else { 1 }
+}
+
+/// Serves LSP over any byte streams (stdio in [`run`], in-memory pipes in tests and fuzzing)
+/// until `exit` or the end of `input`. True when `shutdown` came before the end.
+pub async fn serve(input: impl AsyncRead + Unpin + Send + 'static, output: impl tokio::io::AsyncWrite + Unpin) -> bool {
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let shut = shutdown.clone();
+    let (service, socket) = LspService::build(|client| {
+        logging::attach_client(client.clone());
+        Backend {
+            client,
+            session: Mutex::new(Session::new(Encoding::Utf16)),
+            shutdown: shut,
+            watch_config_files: AtomicBool::new(false),
+            snippet_support: AtomicBool::new(false),
+        }
+    })
+    .custom_method(transport::MALFORMED, Backend::malformed)
+    .custom_method(policy_type::METHOD, Backend::policy_type)
+    .finish();
+    let (filtered, server_input) = tokio::io::duplex(1 << 16);
+    let guard = tokio::spawn(transport::filter(input, filtered));
+    Server::new(server_input, output, socket).serve(service).await;
+    guard.abort();
+    shutdown.load(Ordering::SeqCst)
 }
