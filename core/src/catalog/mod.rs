@@ -197,16 +197,21 @@ impl Catalog {
             }
         };
         let any_action = act_pat.bytes().all(|b| b == b'*') && !act_pat.is_empty();
-        self.data
-            .services
-            .iter()
-            .filter(move |s| valid && wildcard_match(svc_pat, s.prefix, true))
-            .flat_map(move |s| {
-                s.actions
-                    .iter()
-                    .filter(move |a| any_action || wildcard_match(act_pat, a.name, true))
-                    .map(move |a| Action { service: s, data: a })
-            })
+        // A pattern without wildcards names at most one action: a binary search, not a scan.
+        let literal = !has_wildcard(pattern);
+        let exact = if literal { self.action(pattern) } else { None };
+        exact.into_iter().chain(
+            self.data
+                .services
+                .iter()
+                .filter(move |s| !literal && valid && wildcard_match(svc_pat, s.prefix, true))
+                .flat_map(move |s| {
+                    s.actions
+                        .iter()
+                        .filter(move |a| any_action || wildcard_match(act_pat, a.name, true))
+                        .map(move |a| Action { service: s, data: a })
+                }),
+        )
     }
 
     /// How many actions [`Catalog::actions_matching`] yields for `pattern`.
