@@ -141,7 +141,8 @@ proptest! {
             .flat_map(|f| f.fixes.iter())
             .map(|fix| (fix.title.clone(), apply_bytes(&text, fix)))
             .collect();
-        prop_assert!(!from_core.is_empty());
+        // Some generated mistakes have no fix (a Sid of only CJK letters has no ASCII name to offer).
+        prop_assume!(!from_core.is_empty());
         prop_assert_eq!(from_lsp, from_core);
 
         // Refactors at the first value of each action list.
