@@ -16,6 +16,7 @@ pub mod logging;
 pub mod policy_tests;
 pub mod policy_type;
 pub mod session;
+mod stdio;
 pub mod symbols;
 pub mod transport;
 
@@ -311,8 +312,22 @@ pub fn run() -> u8 {
             return 1;
         }
     };
-    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    // Don't wait for the blocking stdin reader thread (it may never return).
+    // Pipes and sockets register with the runtime's reactor: create them inside it.
+    let streams = {
+        let _inside = runtime.enter();
+        stdio::input().and_then(|i| Ok((i, stdio::output()?)))
+    };
+    let (input, (output, flushed)) = match streams {
+        Ok(streams) => streams,
+        Err(e) => {
+            eprintln!("iam-policy-ls: cannot use stdin/stdout: {e}");
+            return 1;
+        }
+    };
+    let clean = runtime.block_on(serve(input, output));
+    // The output is dropped with the future: let the writer finish. The stdin thread may be
+    // blocked in a read that never returns, so it is not waited for.
+    flushed.wait(std::time::Duration::from_secs(2));
     runtime.shutdown_background();
     if clean { 0 } else { 1 }
 }
