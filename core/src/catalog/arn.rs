@@ -141,8 +141,13 @@ fn arn_tokens(arn: &str) -> Vec<Tok> {
 /// the resource part, except `${BucketName}` which has no `/` (S3 bucket names cannot contain
 /// one, so `arn:aws:s3:::b/*` is an object ARN, never a bucket ARN).
 fn template_tokens(template: &str) -> Vec<Tok> {
+    template_tokens_from(template, 0)
+}
+
+/// [`template_tokens`] of a part of a template that follows `colons` colons.
+fn template_tokens_from(template: &str, colons: usize) -> Vec<Tok> {
     let mut out = Vec::new();
-    let mut colons = 0;
+    let mut colons = colons;
     let mut rest = template;
     while let Some(c) = rest.chars().next() {
         if let Some(after) = rest.strip_prefix("${")
@@ -248,7 +253,54 @@ pub fn arn_matches_template(arn: &str, template: &str) -> bool {
     if arn == "*" {
         return true;
     }
-    intersects(&arn_tokens(arn), &template_tokens(template))
+    match fieldwise(arn, template) {
+        Some(answer) => answer,
+        None => intersects(&arn_tokens(arn), &template_tokens(template)),
+    }
+}
+
+/// The common case, decided field by field: when the ARN's first five fields hold no wildcard,
+/// its first five colons must meet the template's (placeholders there cannot produce a colon),
+/// so each field is matched alone and only the resource parts need the general matcher. Most
+/// templates of a service then fail on a plain comparison. `None` when the ARN has a wildcard
+/// in those fields or too few of them.
+fn fieldwise(arn: &str, template: &str) -> Option<bool> {
+    let mut arn_fields = arn.splitn(6, ':');
+    let mut template_fields = template.splitn(6, ':');
+    let mut head = [("", ""); 5];
+    for slot in &mut head {
+        let a = arn_fields.next()?;
+        if a.contains(['*', '?']) {
+            return None;
+        }
+        // A template with fewer fields cannot meet an ARN that has five colons.
+        let Some(t) = template_fields.next() else {
+            return Some(false);
+        };
+        *slot = (a, t);
+    }
+    let arn_rest = arn_fields.next()?;
+    let Some(template_rest) = template_fields.next() else {
+        return Some(false);
+    };
+    let field_matches = |(a, t): (&str, &str)| {
+        let whole_placeholder = t.starts_with("${") && t.ends_with('}') && t.matches("${").count() == 1;
+        if whole_placeholder {
+            // One or more characters, none a colon: any non-empty field.
+            !a.is_empty()
+        } else if t.contains("${") {
+            intersects(&arn_tokens(a), &template_tokens(t))
+        } else {
+            a == t
+        }
+    };
+    if !head.into_iter().all(field_matches) {
+        return Some(false);
+    }
+    Some(intersects(
+        &arn_tokens(arn_rest),
+        &template_tokens_from(template_rest, 5),
+    ))
 }
 
 /// The region and account fields (4th and 5th) of an ARN or ARN template, if it has six fields.
@@ -303,6 +355,34 @@ mod tests {
         assert!(!arn_matches_template("arn:aws:iam::1:role/", ROLE));
         // A `*` may span fields: `*` = `1:role/x` and the role name `x:role/`... is allowed.
         assert!(arn_matches_template("arn:aws:iam::*:role/", ROLE));
+    }
+
+    /// The field-by-field shortcut must give the general matcher's answer.
+    #[test]
+    fn fieldwise_agrees_with_the_general_matcher() {
+        let arns = [
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b:c/d",
+            "arn:aws:s3:us-east-1::b",
+            "arn:aws:iam::123456789012:role/path/R",
+            "arn:aws:iam::123456789012:user/U",
+            "arn:aws:iam::1:role/",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*",
+            "arn:aws:logs:us-east-1:123456789012:log-group:",
+            "arn:aws:logs:us-east-1:123456789012:log-group",
+            "arn:aws:logs:us-east-1:123456789012",
+            "arn:aws:s3",
+            "arn:aws:s3:::",
+        ];
+        for arn in arns {
+            for template in [OBJECT, BUCKET, ROLE, LOG_GROUP, "arn:${Partition}:s3:::", "arn:aws:s3"] {
+                let general = intersects(&arn_tokens(arn), &template_tokens(template));
+                if let Some(fast) = fieldwise(arn, template) {
+                    assert_eq!(fast, general, "{arn} vs {template}");
+                }
+            }
+        }
     }
 
     #[test]
