@@ -70,12 +70,20 @@ impl SyntaxDocument {
                 new_end_position,
             });
         }
-        self.tree = self.parser.parse(&self.text, self.tree.as_ref());
         // Tree-sitter's error recovery can differ between an incremental and a fresh parse of
         // the same broken text, and users would then see findings that depend on their edit
-        // history. Below this size a fresh parse costs microseconds, so broken documents are
-        // parsed fresh; larger ones keep the incremental tree until they are valid again.
-        if self.text.len() <= FRESH_PARSE_WHEN_BROKEN && self.tree.as_ref().is_some_and(|t| t.root_node().has_error()) {
+        // history. Below this size a fresh parse is cheap, so broken documents are parsed
+        // fresh; larger ones keep the incremental tree until they are valid again. A document
+        // that was broken usually still is (most keystrokes of a new statement), so it goes
+        // straight to the fresh parse instead of paying for both.
+        let small = self.text.len() <= FRESH_PARSE_WHEN_BROKEN;
+        let has_error = |tree: &Option<Tree>| tree.as_ref().is_some_and(|t| t.root_node().has_error());
+        if small && has_error(&self.tree) {
+            self.tree = self.parser.parse(&self.text, None);
+            return;
+        }
+        self.tree = self.parser.parse(&self.text, self.tree.as_ref());
+        if small && has_error(&self.tree) {
             self.tree = self.parser.parse(&self.text, None);
         }
     }
