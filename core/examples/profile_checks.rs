@@ -13,7 +13,7 @@ fn main() {
         return;
     };
     let _ = iam_policy::catalog::catalog();
-    let runs = 50u32;
+    let runs: u32 = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(50);
     let t = Instant::now();
     for _ in 0..runs {
         std::hint::black_box(json::parse(&text));
