@@ -7,12 +7,16 @@
 //! are iterative, so nesting depth never touches the call stack; values nested deeper than
 //! [`MAX_DEPTH`] are kept as [`Value::TooDeep`].
 
+use crate::json_grammar::{Container, Grammar, Tok};
 use crate::span::Span;
 use tree_sitter::{Node as TsNode, Tree};
 
 /// IAM policies nest five levels deep at most; anything past this is not a policy and is kept
 /// opaque so that neither building nor dropping the tree can exhaust the stack.
 pub const MAX_DEPTH: usize = 64;
+
+/// Mismatched closing brackets per document whose reading is guessed by scanning the rest.
+const MAX_GUESSES: usize = 8;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -214,6 +218,7 @@ pub fn parse(text: &str) -> JsonDocument {
 /// Builds the value tree from an existing syntax tree of `text`.
 pub fn build(text: &str, tree: &Tree) -> JsonDocument {
     let mut builder = Builder::new(text);
+    builder.tree_has_error = tree.root_node().has_error();
     walk_leaves(text, tree, &mut builder);
     builder.finish()
 }
@@ -221,8 +226,8 @@ pub fn build(text: &str, tree: &Tree) -> JsonDocument {
 enum Token {
     Open(Span, bool),
     Close(Span, bool),
-    Colon,
-    Comma,
+    Colon(Span),
+    Comma(Span),
     Scalar(Node),
     Str(JsonString),
 }
@@ -262,7 +267,12 @@ fn visit(text: &str, node: TsNode<'_>, skip_until: &mut usize, b: &mut Builder<'
     }
     if node.is_error() {
         b.error_node(node, span);
-        return true;
+        if node.child_count() > 0 {
+            // Inside an ERROR node tree-sitter's leaves are unreliable (it pairs quotes across
+            // tokens: `"a" "b", "c"` gives the string `", "`), so its text is read again here.
+            relex(text, span, skip_until, b);
+        }
+        return false;
     }
     match node.kind() {
         "string" => {
@@ -293,10 +303,7 @@ fn visit(text: &str, node: TsNode<'_>, skip_until: &mut usize, b: &mut Builder<'
             false
         }
         "comment" => {
-            b.error(
-                span,
-                "comments are not allowed: IAM accepts strict JSON only; remove the comment".into(),
-            );
+            b.error(span, COMMENT_MESSAGE.into());
             false
         }
         "{" => {
@@ -316,11 +323,11 @@ fn visit(text: &str, node: TsNode<'_>, skip_until: &mut usize, b: &mut Builder<'
             false
         }
         ":" => {
-            b.token(Token::Colon);
+            b.token(Token::Colon(span));
             false
         }
         "," => {
-            b.token(Token::Comma);
+            b.token(Token::Comma(span));
             false
         }
         "\"" => {
@@ -333,6 +340,85 @@ fn visit(text: &str, node: TsNode<'_>, skip_until: &mut usize, b: &mut Builder<'
         }
         _ => node.child_count() > 0,
     }
+}
+
+const COMMENT_MESSAGE: &str = "comments are not allowed: IAM accepts strict JSON only; remove the comment";
+
+/// Tokenises `span` of `text` (an ERROR node's text) as JSON, from `skip_until` on.
+fn relex(text: &str, span: Span, skip_until: &mut usize, b: &mut Builder<'_>) {
+    let bytes = text.as_bytes();
+    let end = span.end.min(text.len());
+    let mut i = span.start.max(*skip_until);
+    // Bytes that end a run of garbage: whitespace and JSON's own punctuation.
+    let delimiter = |c: u8| c.is_ascii_whitespace() || b"{}[]:,\"/".contains(&c);
+    while i < end {
+        let Some(&c) = bytes.get(i) else { break };
+        let single = Span::new(i, i + 1);
+        match c {
+            c if c.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
+            b'{' | b'[' => b.token(Token::Open(single, c == b'{')),
+            b'}' | b']' => b.token(Token::Close(single, c == b'}')),
+            b':' => b.token(Token::Colon(single)),
+            b',' => b.token(Token::Comma(single)),
+            b'"' => {
+                let string_end = unterminated_string_end(text, i);
+                let s = decode_string(text, Span::new(i, string_end), string_end, b);
+                b.token(Token::Str(s));
+                i = string_end;
+                *skip_until = (*skip_until).max(string_end);
+                continue;
+            }
+            b'/' if matches!(bytes.get(i + 1), Some(b'/' | b'*')) => {
+                let comment_end = if bytes.get(i + 1) == Some(&b'/') {
+                    text.get(i..).and_then(|r| r.find('\n')).map_or(text.len(), |n| i + n)
+                } else {
+                    text.get(i + 2..)
+                        .and_then(|r| r.find("*/"))
+                        .map_or(text.len(), |n| i + 2 + n + 2)
+                };
+                b.error(Span::new(i, comment_end), COMMENT_MESSAGE.into());
+                i = comment_end;
+                *skip_until = (*skip_until).max(comment_end);
+                continue;
+            }
+            _ => {
+                let mut run_end = i + 1;
+                while run_end < end && bytes.get(run_end).is_some_and(|&c| !delimiter(c)) {
+                    run_end += 1;
+                }
+                while !text.is_char_boundary(run_end) && run_end < text.len() {
+                    run_end += 1;
+                }
+                let run = Span::new(i, run_end);
+                let word = text.get(run.range()).unwrap_or("");
+                let value = match word {
+                    "true" => Some(Value::Bool(true)),
+                    "false" => Some(Value::Bool(false)),
+                    "null" => Some(Value::Null),
+                    w if is_json_number(w) => Some(Value::Number(w.to_owned())),
+                    _ => None,
+                };
+                match value {
+                    Some(value) => b.token(Token::Scalar(Node { span: run, value })),
+                    None => b.garbage(run),
+                }
+                i = run_end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+fn is_json_number(word: &str) -> bool {
+    let digits = word.strip_prefix('-').unwrap_or(word);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
 }
 
 /// Where an unterminated string starting at `quote` ends: at the line end or end of text.
@@ -360,7 +446,8 @@ fn decode_string(text: &str, span: Span, _end: usize, b: &mut Builder<'_>) -> Js
         .get(1..if terminated { raw.len() - 1 } else { raw.len() })
         .unwrap_or("");
     if !terminated {
-        b.error(span, "unterminated string: add the closing `\"`".into());
+        b.grammar
+            .lexical_error(span, "unterminated string: add the closing `\"`".into());
     }
     let mut value = String::with_capacity(inner.len());
     let mut has_escapes = false;
@@ -483,7 +570,16 @@ struct Builder<'t> {
     skipped_start: usize,
     root: Option<Node>,
     extra_top_level: Option<Span>,
+    /// Errors that stand on their own: comments, bad escapes, a BOM, the document's end.
     errors: Vec<SyntaxError>,
+    /// What JSON expected where the tokens stop fitting, and lexical errors.
+    grammar: Grammar,
+    /// Errors read from tree-sitter's ERROR and MISSING nodes: only used when nothing else
+    /// explains why tree-sitter found the document broken.
+    tree_errors: Vec<SyntaxError>,
+    tree_has_error: bool,
+    /// Closing brackets whose meaning was guessed; see [`Builder::is_stray`].
+    guesses: usize,
     duplicates: Vec<DuplicateKey>,
     last_end: usize,
 }
@@ -498,6 +594,10 @@ impl<'t> Builder<'t> {
             root: None,
             extra_top_level: None,
             errors: Vec::new(),
+            grammar: Grammar::default(),
+            tree_errors: Vec::new(),
+            tree_has_error: false,
+            guesses: 0,
             duplicates: Vec::new(),
             last_end: 0,
         }
@@ -505,6 +605,10 @@ impl<'t> Builder<'t> {
 
     fn error(&mut self, span: Span, message: String) {
         self.errors.push(SyntaxError { span, message });
+    }
+
+    fn tree_error(&mut self, span: Span, message: String) {
+        self.tree_errors.push(SyntaxError { span, message });
     }
 
     fn missing(&mut self, span: Span, kind: &str) {
@@ -515,14 +619,14 @@ impl<'t> Builder<'t> {
             _ if before.ends_with(',') && (after.starts_with(']') || after.starts_with('}')) => {
                 let comma = before.len() - 1;
                 let span = Span::new(comma, comma + 1);
-                self.error(span, "trailing comma is not allowed in JSON; remove it".to_owned());
+                self.tree_error(span, "trailing comma is not allowed in JSON; remove it".to_owned());
                 return;
             }
             _ => "expected a value".to_owned(),
         };
         // A zero-width error is hard to see; point at the character before when there is one.
         let span = self.widen(span);
-        self.error(span, message);
+        self.tree_error(span, message);
     }
 
     fn widen(&self, span: Span) -> Span {
@@ -547,12 +651,22 @@ impl<'t> Builder<'t> {
             .take(24)
             .collect();
         let after = self.text.get(span.end..).unwrap_or("").trim_start();
-        let message = if snippet.starts_with('\u{feff}') {
-            "byte order mark (BOM) is not allowed: save the file as UTF-8 without BOM".to_owned()
-        } else if snippet.starts_with(',') && (after.starts_with('}') || after.starts_with(']')) {
+        if snippet.starts_with('\u{feff}') {
+            let bom = Span::new(span.start, span.start + '\u{feff}'.len_utf8());
+            self.error(
+                bom,
+                "byte order mark (BOM) is not allowed: save the file as UTF-8 without BOM".to_owned(),
+            );
+            if node.child_count() == 0 {
+                return;
+            }
+        }
+        if node.child_count() == 0 {
+            self.garbage(span);
+            return;
+        }
+        let message = if snippet.starts_with(',') && (after.starts_with('}') || after.starts_with(']')) {
             "trailing comma is not allowed in JSON; remove it".to_owned()
-        } else if node.child_count() == 0 {
-            format!("unexpected `{snippet}`")
         } else if after.starts_with('"')
             && self.text.get(..span.end).is_some_and(|t| {
                 t.trim_end().ends_with(['"', '}', ']', 'e', 'l'])
@@ -580,10 +694,69 @@ impl<'t> Builder<'t> {
                 first_line_end.max(span.start + 1).min(span.end.max(span.start + 1)),
             )
         };
-        self.error(shown, message);
+        self.tree_error(shown, message);
+    }
+
+    /// Characters that are no JSON token: a lexical error, and a stand-in for the value the
+    /// user probably meant.
+    fn garbage(&mut self, span: Span) {
+        let snippet: String = self
+            .text
+            .get(span.range())
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(24)
+            .collect();
+        let bare_word = !snippet.is_empty() && snippet.chars().all(|c| c.is_alphanumeric() || "_-.:*/".contains(c));
+        let message = if bare_word {
+            format!("unexpected `{snippet}`: strings need double quotes")
+        } else {
+            format!("unexpected `{snippet}`")
+        };
+        self.grammar.lexical_error(span, message);
+        self.grammar.token(Tok::Garbage(span));
+    }
+
+    /// Whether a closing bracket that does not match the innermost container is one too many
+    /// (`{"a": 1}}`) rather than the end of an outer container whose inner ones were left open
+    /// (`["s3:Get"}`). The reading that leaves the rest of the document balanced wins; after a
+    /// few such guesses a document gets the default (closing) reading, to stay linear.
+    fn is_stray(&mut self, span: Span, is_object: bool) -> bool {
+        let container = if is_object { Container::Object } else { Container::Array };
+        if self.skipped > 0 || !self.grammar.is_mismatched(container) || self.guesses >= MAX_GUESSES {
+            return false;
+        }
+        self.guesses += 1;
+        let open: Vec<Container> = self.grammar.open_containers().collect();
+        let closing = open
+            .iter()
+            .rposition(|&c| c == container)
+            .map_or_else(Vec::new, |at| open.get(..at).unwrap_or_default().to_vec());
+        let stray = unbalance(self.text, span.end, open) < unbalance(self.text, span.end, closing);
+        if stray {
+            self.grammar.stray_close(span, container);
+        }
+        stray
     }
 
     fn token(&mut self, token: Token) {
+        if let Token::Close(span, is_object) = token
+            && self.is_stray(span, is_object)
+        {
+            self.last_end = span.end;
+            return;
+        }
+        self.grammar.token(match &token {
+            Token::Open(span, true) => Tok::Open(*span, Container::Object),
+            Token::Open(span, false) => Tok::Open(*span, Container::Array),
+            Token::Close(span, true) => Tok::Close(*span, Container::Object),
+            Token::Close(span, false) => Tok::Close(*span, Container::Array),
+            Token::Colon(span) => Tok::Colon(*span),
+            Token::Comma(span) => Tok::Comma(*span),
+            Token::Scalar(node) => Tok::Scalar(node.span),
+            Token::Str(s) => Tok::Str(s.span),
+        });
         match token {
             Token::Open(span, is_object) => {
                 self.last_end = span.end;
@@ -639,8 +812,8 @@ impl<'t> Builder<'t> {
                     }
                 }
             }
-            Token::Colon => {}
-            Token::Comma => {
+            Token::Colon(_) => {}
+            Token::Comma(_) => {
                 if let Some(Frame::Object {
                     pending_key, members, ..
                 }) = self.frames.last_mut()
@@ -756,10 +929,10 @@ impl<'t> Builder<'t> {
             };
             self.deliver(node);
         }
-        if let Some(innermost) = self.frames.last() {
+        if let Some((_, innermost)) = self.grammar.unclosed() {
             let (open, close) = match innermost {
-                Frame::Object { .. } => ("{", "}"),
-                Frame::Array { .. } => ("[", "]"),
+                Container::Object => ("{", "}"),
+                Container::Array => ("[", "]"),
             };
             let at = self.widen(Span::empty(end));
             let message = format!("unexpected end of document: `{open}` is not closed; add `{close}`");
@@ -775,11 +948,21 @@ impl<'t> Builder<'t> {
             let node = self.close(frame, end, false);
             self.deliver(node);
         }
-        if let Some(span) = self.extra_top_level {
+        let grammar = std::mem::take(&mut self.grammar.errors);
+        self.errors
+            .extend(grammar.into_iter().map(|(span, message)| SyntaxError { span, message }));
+        if let Some(span) = self.extra_top_level
+            // Unless an error there already says what is wrong (an unterminated string).
+            && !self.errors.iter().any(|e| span.range().contains(&e.span.start))
+        {
             self.error(
                 span,
                 "unexpected content after the policy: a policy document is a single JSON object".into(),
             );
+        }
+        if self.errors.is_empty() && self.tree_has_error {
+            // Nothing above explains why tree-sitter found the document broken: say what it saw.
+            self.errors = std::mem::take(&mut self.tree_errors);
         }
         if self.root.is_none() && self.errors.is_empty() {
             self.error(
@@ -795,6 +978,35 @@ impl<'t> Builder<'t> {
             duplicate_keys: self.duplicates,
         }
     }
+}
+
+/// Mismatched closing brackets plus containers left open when the text from `from` on is read
+/// with `open` (outermost first) already open. Strings are skipped as the lexer would.
+fn unbalance(text: &str, from: usize, mut open: Vec<Container>) -> usize {
+    let bytes = text.as_bytes();
+    let mut cost = 0;
+    let mut i = from;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'"' => {
+                i = unterminated_string_end(text, i);
+                continue;
+            }
+            b'{' => open.push(Container::Object),
+            b'[' => open.push(Container::Array),
+            b'}' | b']' => {
+                let container = if c == b'}' { Container::Object } else { Container::Array };
+                if open.last() == Some(&container) {
+                    open.pop();
+                } else {
+                    cost += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    cost + open.len()
 }
 
 fn colon_between(text: &str, from: usize, to: usize) -> bool {
@@ -915,6 +1127,98 @@ mod tests {
             .and_then(|a| a.items.first())
             .and_then(|n| n.value.as_object());
         assert_eq!(stmt.map(|s| s.members.len()), Some(2));
+    }
+
+    /// (line, message) of each syntax error, lines counted from 1.
+    fn errors(text: &str) -> Vec<(usize, String)> {
+        parse(text)
+            .syntax_errors
+            .iter()
+            .map(|e| (text[..e.span.start].matches('\n').count() + 1, e.message.clone()))
+            .collect()
+    }
+
+    const STATEMENTS: &str = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
+
+    #[test]
+    fn one_mistake_is_one_error() {
+        let cases: [(&str, &str, usize, &str); 9] = [
+            (
+                "missing comma between statements",
+                "  {\"Effect\": \"Allow\"}\n  {\"Effect\": \"Deny\"},\n  {\"Effect\": \"Allow\"},\n  {\"Effect\": \"Deny\"}\n]}",
+                2,
+                "expected `,` between these items",
+            ),
+            (
+                "missing comma between members",
+                "  {\"Effect\": \"Allow\"\n   \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}\n]}",
+                2,
+                "expected `,` between these members",
+            ),
+            (
+                "missing colon",
+                "  {\"Effect\" \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"},\n  {\"Effect\": \"Deny\"}\n]}",
+                2,
+                "expected `:` after this key",
+            ),
+            (
+                "unquoted word",
+                "  {\"Effect\": Allow, \"Action\": \"s3:GetObject\"}\n]}",
+                2,
+                "unexpected `Allow`: strings need double quotes",
+            ),
+            (
+                "unclosed statement",
+                "  {\"Effect\": \"Allow\", \"Resource\": \"*\"\n  {\"Effect\": \"Deny\"},\n  {\"Effect\": \"Allow\"}\n]}",
+                2,
+                "expected `}` to close this object (and `,` before the next)",
+            ),
+            (
+                "missing comma in a list",
+                "  {\"Action\": [\"s3:GetObject\" \"s3:PutObject\", \"s3:ListBucket\"]}\n]}",
+                2,
+                "expected `,` between these items",
+            ),
+            (
+                "value missing",
+                "  {\"Effect\": , \"Action\": \"*\"}\n]}",
+                2,
+                "expected a value after `:`",
+            ),
+            (
+                "wrong closing bracket",
+                "  {\"Action\": [\"s3:GetObject\"}\n]}",
+                2,
+                "expected `]`: this `[` is not closed",
+            ),
+            (
+                "stray closer",
+                "  {\"Effect\": \"Allow\"}}\n]}",
+                2,
+                "unexpected `}`: one too many",
+            ),
+        ];
+        for (what, body, line, message) in cases {
+            let text = format!("{STATEMENTS}{body}\n");
+            assert_eq!(errors(&text), [(line, message.to_owned())], "{what}:\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_trailing_comma_in_each_container_is_reported_once_each() {
+        let text = format!("{STATEMENTS}  {{\"Effect\": \"Allow\",}},\n]}}\n");
+        let found = errors(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|(_, m)| m.contains("trailing comma")), "{found:?}");
+    }
+
+    #[test]
+    fn debris_after_an_unterminated_string_is_not_reported_again() {
+        let text = format!(
+            "{STATEMENTS}  {{\"Effect\": \"Allow\", \"Action\": \"s3:Get, \"Resource\": \"*\"}},\n  {{\"Effect\": \"Deny\"}}\n]}}\n"
+        );
+        let found = errors(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

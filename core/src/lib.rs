@@ -10,6 +10,7 @@ pub mod eval;
 pub mod finding;
 pub mod hover;
 pub mod json;
+mod json_grammar;
 pub mod model;
 pub mod operator;
 pub mod policy_test;

@@ -302,3 +302,37 @@ proptest! {
         }
     }
 }
+
+/// A few edits a user makes while typing: a structural character or a word inserted, a span
+/// deleted. No `/` or `\`: comments and escapes are errors tree-sitter does not flag.
+fn typo() -> impl Strategy<Value = (prop::sample::Index, prop::sample::Index, &'static str)> {
+    let inserted = prop::sample::select(&["", "{", "}", "[", "]", ":", ",", "\"", "Allow", " ", "1", "true"][..]);
+    (any::<prop::sample::Index>(), any::<prop::sample::Index>(), inserted)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Syntax errors come from the token stream, not tree-sitter's error nodes; they must still
+    /// agree with tree-sitter on whether the document is broken: callers take "no syntax error"
+    /// to mean valid JSON, and valid JSON must never get one.
+    #[test]
+    fn syntax_errors_agree_with_tree_sitter(text in policy(), typos in prop::collection::vec(typo(), 0..4)) {
+        let mut text = text;
+        for (at, len, inserted) in typos {
+            let start = at.index(text.len() + 1);
+            let end = (start + len.index(4)).min(text.len());
+            if text.is_char_boundary(start) && text.is_char_boundary(end) {
+                text.replace_range(start..end, inserted);
+            }
+        }
+        let broken = iam_policy::syntax::parse_tree(&text).is_some_and(|t| t.root_node().has_error());
+        // Two document-level rules are ours alone: one top-level value, and not empty.
+        let errors: Vec<_> = json::parse(&text)
+            .syntax_errors
+            .into_iter()
+            .filter(|e| !e.message.starts_with("unexpected content after") && !e.message.contains("document is empty"))
+            .collect();
+        prop_assert_eq!(broken, !errors.is_empty(), "{}\n{:?}", text, errors);
+    }
+}
