@@ -208,9 +208,6 @@ impl Session {
     fn run_tests(&mut self, tests: &[PathBuf]) -> HashSet<PathBuf> {
         let mut changed = HashSet::new();
         for test in tests {
-            let Some(parsed) = self.tests.parsed(test) else {
-                continue;
-            };
             let documents = &self.documents;
             let open_policy = |path: &Path| {
                 documents
@@ -224,8 +221,7 @@ impl Session {
                     })
                     .map(|e| policy_tests::compile_open(path, e.doc.json()))
             };
-            let run = policy_tests::run(test, &parsed, &open_policy);
-            changed.extend(self.tests.store(test, run));
+            changed.extend(self.tests.run(test, &open_policy));
         }
         changed
     }
@@ -317,6 +313,9 @@ impl Session {
             return Outcome::default();
         };
         let mut outcome = Outcome::default();
+        if let Some(path) = entry.doc.path.as_deref() {
+            self.tests.forget_policy(&policy_tests::normalize(path));
+        }
         if let (Kind::Test, Some(path)) = (entry.kind, entry.doc.path.as_deref()) {
             let path = policy_tests::normalize(path);
             let changed = self.tests.store(&path, policy_tests::TestRun::default());
@@ -338,11 +337,15 @@ impl Session {
         outcome
     }
 
-    /// A document was saved: a saved configuration file is reloaded and its problems shown.
+    /// A document was saved: a saved configuration file is reloaded and its problems shown; a
+    /// policy that tests read from disk is read again.
     pub fn saved(&mut self, uri: &Uri) -> Outcome {
         let Some(entry) = self.documents.get(uri.as_str()) else {
             return Outcome::default();
         };
+        if let Some(path) = entry.doc.path.as_deref() {
+            self.tests.forget_policy(&policy_tests::normalize(path));
+        }
         if entry.kind != Kind::Config {
             return Outcome::default();
         }
