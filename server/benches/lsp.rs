@@ -52,9 +52,56 @@ fn line_col(text: &str, at: usize) -> (u32, u32) {
 /// and measures each didChange -> publishDiagnostics.
 fn typing(name: &str, text: &str, rounds: usize) {
     let mut server = TestServer::start();
-    let uri = common::uri("typing.json");
-    server.open(&uri, "iam-policy", 1, text);
+    type_into(&mut server, &common::uri("typing.json"), name, text, rounds);
+    assert!(server.shutdown().success());
+}
+
+/// Typing into a policy that policy tests use: `examples/s3-data-bucket` copied to a temporary
+/// workspace, its bucket policy open, its test file (9 cases over four policies) on disk. Each
+/// keystroke re-runs the cases, so this adds the tests' cost to typing's.
+fn typing_tested_policy(rounds: usize) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/s3-data-bucket");
+    let dir = std::env::temp_dir().join(format!("iam-ls-bench-ptests-{}", std::process::id()));
+    copy_dir(&example, &dir);
+    let mut server = TestServer::spawn();
+    let root = format!("file://{}", dir.display());
+    let id = server.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root, "capabilities": {}}),
+    );
+    server.result(id);
+    server.notify("initialized", json!({}));
+    let policy = dir.join("policies/bucket-policy.json");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let uri = format!("file://{}", policy.display());
+    // The tests do run: with the Deny gone, "plain HTTP is refused" fails on the policy.
+    server.open(&uri, "iam-policy", 1, &text.replacen("\"Deny\"", "\"Allow\"", 1));
+    let published = server.diagnostics(&uri);
+    let failed = published["diagnostics"].as_array().unwrap();
+    assert!(failed.iter().any(|d| d["code"] == "POLICY_TEST_FAILED"), "{published}");
+    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
     server.diagnostics(&uri);
+    type_into(&mut server, &uri, "a bucket policy with 9 tests", &text, rounds);
+    assert!(server.shutdown().success());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn type_into(server: &mut TestServer, uri: &str, name: &str, text: &str, rounds: usize) {
+    server.open(uri, "iam-policy", 1, text);
+    server.diagnostics(uri);
     let at = text.find("\"Statement\"").unwrap();
     let at = at + text[at..].find('[').unwrap() + 1;
     let (line, mut col) = line_col(text, at);
@@ -65,8 +112,8 @@ fn typing(name: &str, text: &str, rounds: usize) {
         for (i, ch) in STATEMENT.chars().enumerate() {
             version += 1;
             let t0 = Instant::now();
-            server.change(&uri, version, [line, col, line, col], &ch.to_string());
-            let published = server.diagnostics(&uri);
+            server.change(uri, version, [line, col, line, col], &ch.to_string());
+            let published = server.diagnostics(uri);
             let took = t0.elapsed();
             samples.push(took);
             slowest.push((took, i, ch));
@@ -87,7 +134,6 @@ fn typing(name: &str, text: &str, rounds: usize) {
             );
         }
     }
-    assert!(server.shutdown().success());
 }
 
 /// Hover and code-action requests at `samples` places spread over the document (each right
@@ -292,6 +338,7 @@ fn main() {
     if std::env::args().any(|a| a == "typing") {
         typing("a 1 KB policy", &small, 8);
         typing("ReadOnlyAccess", &large, 4);
+        typing_tested_policy(8);
         return;
     }
     if std::env::args().any(|a| a == "requests") {
@@ -304,6 +351,7 @@ fn main() {
     requests("ReadOnlyAccess", &large, 500);
     typing("a 1 KB policy", &small, 8);
     typing("ReadOnlyAccess", &large, 4);
+    typing_tested_policy(8);
     memory();
     completions(&large);
 }

@@ -195,3 +195,104 @@ fn test_file_checks_and_completion() {
     assert_eq!(labels, vec!["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"]);
     server.shutdown();
 }
+
+/// The first case's failure on the test document, if any.
+fn first_failure(published: &Value) -> Option<String> {
+    let failures = failures(published);
+    failures.first().map(|f| f["message"].as_str().unwrap().to_owned())
+}
+
+#[test]
+fn a_policy_read_from_disk_is_read_again_once_the_client_says_it_changed() {
+    let (dir, test_uri, policy_uri) = setup("watched");
+    let mut server = TestServer::start();
+    server.open(&test_uri, "json", 1, TESTS);
+    assert_eq!(first_failure(&server.diagnostics(&test_uri)), None);
+
+    // Reads no longer allowed on disk; the server keeps what it read until told.
+    std::fs::write(
+        dir.0.join("policies/role.json"),
+        ROLE.replace("s3:GetObject", "s3:ListBucket"),
+    )
+    .unwrap();
+    server.change_full(&test_uri, 2, &format!("{TESTS}\n"));
+    assert_eq!(first_failure(&server.diagnostics(&test_uri)), None);
+    assert_eq!(lens_titles(&mut server, &test_uri), vec!["✓ passes", "✓ passes"]);
+
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": policy_uri, "type": 2}]}),
+    );
+    server.change_full(&test_uri, 3, TESTS);
+    let failure = first_failure(&server.diagnostics(&test_uri)).unwrap();
+    assert!(failure.contains("expected Allowed, got ImplicitlyDenied"), "{failure}");
+    assert_eq!(
+        lens_titles(&mut server, &test_uri),
+        vec!["✗ fails: ImplicitlyDenied", "✓ passes"]
+    );
+    server.shutdown();
+}
+
+#[test]
+fn a_policy_that_could_not_be_read_stays_an_error_until_it_changes() {
+    let (dir, test_uri, policy_uri) = setup("broken");
+    let role = dir.0.join("policies/role.json");
+    std::fs::write(&role, "{\"Statement\": [").unwrap();
+    let mut server = TestServer::start();
+    let not_loaded = |published: &Value| -> Vec<String> {
+        published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "POLICY_TEST_POLICY_NOT_LOADED")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    server.open(&test_uri, "json", 1, TESTS);
+    let messages = not_loaded(&server.diagnostics(&test_uri));
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with("policies/role.json: JSON syntax error"),
+        "{messages:?}"
+    );
+
+    // Fixed on disk: still the error until the client says the file changed.
+    std::fs::write(&role, ROLE).unwrap();
+    server.change_full(&test_uri, 2, &format!("{TESTS}\n"));
+    assert_eq!(not_loaded(&server.diagnostics(&test_uri)), messages);
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": policy_uri, "type": 2}]}),
+    );
+    server.change_full(&test_uri, 3, TESTS);
+    let published = server.diagnostics(&test_uri);
+    assert!(not_loaded(&published).is_empty(), "{published:#?}");
+    assert_eq!(lens_titles(&mut server, &test_uri), vec!["✓ passes", "✓ passes"]);
+    server.shutdown();
+}
+
+#[test]
+fn a_policy_saved_and_closed_in_the_editor_is_read_again() {
+    let (dir, test_uri, policy_uri) = setup("saved");
+    let mut server = TestServer::start();
+    server.open(&test_uri, "json", 1, TESTS);
+    assert_eq!(first_failure(&server.diagnostics(&test_uri)), None);
+
+    // Edited, saved and closed: the saved text decides from then on.
+    let edited = ROLE.replace("s3:GetObject", "s3:ListBucket");
+    server.open(&policy_uri, "iam-policy", 1, ROLE);
+    server.diagnostics(&policy_uri);
+    server.diagnostics(&test_uri);
+    server.change_full(&policy_uri, 2, &edited);
+    server.diagnostics(&policy_uri);
+    assert!(first_failure(&server.diagnostics(&test_uri)).is_some());
+    std::fs::write(dir.0.join("policies/role.json"), &edited).unwrap();
+    server.notify("textDocument/didSave", json!({"textDocument": {"uri": policy_uri}}));
+    server.notify("textDocument/didClose", json!({"textDocument": {"uri": policy_uri}}));
+    assert_eq!(server.diagnostics(&policy_uri)["diagnostics"], json!([]));
+
+    server.change_full(&test_uri, 2, &format!("{TESTS}\n"));
+    let failure = first_failure(&server.diagnostics(&test_uri)).unwrap();
+    assert!(failure.contains("expected Allowed, got ImplicitlyDenied"), "{failure}");
+    server.shutdown();
+}

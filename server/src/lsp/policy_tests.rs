@@ -3,9 +3,10 @@
 //!
 //! Which tests use a policy: the open test documents, and the `*.iamtest.json` files in the
 //! policy's directory and its parents up to the workspace root (three levels without one).
-//! Directory listings and test files read from disk are cached until files change on disk
-//! (`workspace/didChangeWatchedFiles`) or the `run` lens is used, so a keystroke in a policy no
-//! test uses costs a few hash lookups.
+//! Directory listings, test files and the policies tests use, read from disk, are cached until
+//! files change on disk (`workspace/didChangeWatchedFiles`) or the `run` lens is used (a policy
+//! also when a document at its path is saved or closed), so a keystroke in a policy no test uses
+//! costs a few hash lookups, and one in a policy tests use reads nothing from disk.
 
 use super::document::Document;
 use crate::position::Encoding;
@@ -75,6 +76,8 @@ pub struct PolicyTests {
     dir_tests: HashMap<PathBuf, Vec<PathBuf>>,
     /// Test files read from disk.
     disk: HashMap<PathBuf, Option<Arc<Parsed>>>,
+    /// Policies read from disk for tests, by normalized path.
+    disk_policies: DiskPolicies,
     /// The last run of each test file, by path.
     pub runs: HashMap<PathBuf, TestRun>,
 }
@@ -84,6 +87,23 @@ impl PolicyTests {
     pub fn invalidate_disk(&mut self) {
         self.dir_tests.clear();
         self.disk.clear();
+        self.disk_policies.clear();
+    }
+
+    /// Forgets the policy read from disk at `path`: a document there was saved or closed, so
+    /// the file may now hold the editor's text (the server watches only configuration files).
+    pub fn forget_policy(&mut self, path: &Path) {
+        self.disk_policies.remove(path);
+    }
+
+    /// Runs the test file at `test` (open, else on disk) with the open policies from
+    /// `open_policy`, and stores the run; returns what [`PolicyTests::store`] returns.
+    pub fn run(&mut self, test: &Path, open_policy: &dyn Fn(&Path) -> Option<CompiledPolicy>) -> HashSet<PathBuf> {
+        let Some(parsed) = self.parsed(test) else {
+            return HashSet::new();
+        };
+        let run = run(test, &parsed, open_policy, &mut self.disk_policies);
+        self.store(test, run)
     }
 
     pub fn set_open(&mut self, path: &Path, parsed: Arc<Parsed>) {
@@ -219,21 +239,39 @@ fn list_tests(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Runs a test file. `policy` gives an open policy document by path, else the file is read.
-pub fn run(test_path: &Path, parsed: &Parsed, policy: &dyn Fn(&Path) -> Option<CompiledPolicy>) -> TestRun {
+/// Policies read from disk by normalized path: compiled, or why not (without the path as a test
+/// file wrote it, since test files in different directories name the same file differently).
+pub type DiskPolicies = HashMap<PathBuf, Result<CompiledPolicy, String>>;
+
+/// Reads and compiles the policy at `path` (normalized), labelled by its path.
+fn read_policy(path: &Path) -> Result<CompiledPolicy, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let doc = iam_policy::json::parse(&text);
+    if let Some(e) = doc.syntax_errors.first() {
+        return Err(format!("JSON syntax error: {}", e.message));
+    }
+    Ok(CompiledPolicy::compile(path.display().to_string(), &doc))
+}
+
+/// Runs a test file. `policy` gives an open policy document by path, else the file is taken
+/// from `disk`, read into it the first time.
+pub fn run(
+    test_path: &Path,
+    parsed: &Parsed,
+    policy: &dyn Fn(&Path) -> Option<CompiledPolicy>,
+    disk: &mut DiskPolicies,
+) -> TestRun {
     let dir = test_path.parent().unwrap_or(Path::new(""));
     let resolved = policy_test::resolve(&parsed.file, &mut |p: &str| {
         let full = normalize(&dir.join(p));
-        let label = full.display().to_string();
         if let Some(compiled) = policy(&full) {
             return Ok(compiled);
         }
-        let text = std::fs::read_to_string(&full).map_err(|e| format!("{p}: cannot read: {e}"))?;
-        let doc = iam_policy::json::parse(&text);
-        if let Some(e) = doc.syntax_errors.first() {
-            return Err(format!("{p}: JSON syntax error: {}", e.message));
-        }
-        Ok(CompiledPolicy::compile(label, &doc))
+        // A clone costs far less than reading, parsing and compiling again.
+        disk.entry(full)
+            .or_insert_with_key(|full| read_policy(full))
+            .clone()
+            .map_err(|e| format!("{p}: {e}"))
     });
     let results = policy_test::run(&parsed.file, &resolved);
     let blames = results

@@ -75,6 +75,9 @@ struct Entry {
 pub struct Session {
     pub encoding: Encoding,
     documents: HashMap<String, Entry>,
+    /// Normalized path -> the keys of the open documents there (usually one), so running tests
+    /// finds open policies without normalizing every document's path per policy.
+    keys_by_path: HashMap<PathBuf, Vec<String>>,
     /// Settings from `initializationOptions` / `workspace/didChangeConfiguration`.
     editor: Config,
     /// Directory -> the configuration file that applies there.
@@ -144,6 +147,13 @@ impl Session {
             _ => Kind::Other,
         };
         let key = uri.as_str().to_owned();
+        if let Some(p) = &path {
+            let keys = self.keys_by_path.entry(policy_tests::normalize(p)).or_default();
+            // Opened again without a close: already there.
+            if !keys.contains(&key) {
+                keys.push(key.clone());
+            }
+        }
         let doc = Document::new(text, version, language_id, path);
         self.documents.insert(key.clone(), Entry { uri, kind, doc });
         if kind == Kind::Config {
@@ -208,38 +218,24 @@ impl Session {
     fn run_tests(&mut self, tests: &[PathBuf]) -> HashSet<PathBuf> {
         let mut changed = HashSet::new();
         for test in tests {
-            let Some(parsed) = self.tests.parsed(test) else {
-                continue;
-            };
             let documents = &self.documents;
+            let keys_by_path = &self.keys_by_path;
             let open_policy = |path: &Path| {
-                documents
-                    .values()
-                    .find(|e| {
-                        matches!(e.kind, Kind::Policy | Kind::Json)
-                            && e.doc
-                                .path
-                                .as_deref()
-                                .is_some_and(|p| policy_tests::normalize(p) == path)
-                    })
+                keys_by_path
+                    .get(path)?
+                    .iter()
+                    .filter_map(|k| documents.get(k))
+                    .find(|e| matches!(e.kind, Kind::Policy | Kind::Json))
                     .map(|e| policy_tests::compile_open(path, e.doc.json()))
             };
-            let run = policy_tests::run(test, &parsed, &open_policy);
-            changed.extend(self.tests.store(test, run));
+            changed.extend(self.tests.run(test, &open_policy));
         }
         changed
     }
 
+    /// The key of an open document at `path` (normalized).
     fn key_for_path(&self, path: &Path) -> Option<String> {
-        self.documents
-            .iter()
-            .find(|(_, e)| {
-                e.doc
-                    .path
-                    .as_deref()
-                    .is_some_and(|p| policy_tests::normalize(p) == path)
-            })
-            .map(|(k, _)| k.clone())
+        self.keys_by_path.get(path)?.first().cloned()
     }
 
     /// Publishes the open test documents of `tests` and the open policies in `changed`,
@@ -317,6 +313,16 @@ impl Session {
             return Outcome::default();
         };
         let mut outcome = Outcome::default();
+        if let Some(path) = entry.doc.path.as_deref() {
+            let path = policy_tests::normalize(path);
+            if let Some(keys) = self.keys_by_path.get_mut(&path) {
+                keys.retain(|k| k != uri.as_str());
+                if keys.is_empty() {
+                    self.keys_by_path.remove(&path);
+                }
+            }
+            self.tests.forget_policy(&path);
+        }
         if let (Kind::Test, Some(path)) = (entry.kind, entry.doc.path.as_deref()) {
             let path = policy_tests::normalize(path);
             let changed = self.tests.store(&path, policy_tests::TestRun::default());
@@ -338,11 +344,15 @@ impl Session {
         outcome
     }
 
-    /// A document was saved: a saved configuration file is reloaded and its problems shown.
+    /// A document was saved: a saved configuration file is reloaded and its problems shown; a
+    /// policy that tests read from disk is read again.
     pub fn saved(&mut self, uri: &Uri) -> Outcome {
         let Some(entry) = self.documents.get(uri.as_str()) else {
             return Outcome::default();
         };
+        if let Some(path) = entry.doc.path.as_deref() {
+            self.tests.forget_policy(&policy_tests::normalize(path));
+        }
         if entry.kind != Kind::Config {
             return Outcome::default();
         }
@@ -631,7 +641,7 @@ mod tests {
     use crate::lsp::document::from_position;
     use proptest::prelude::*;
     use std::str::FromStr;
-    use tower_lsp_server::ls_types::Range;
+    use tower_lsp_server::ls_types::{NumberOrString, Range};
 
     const BASE: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"中文\", \"Effect\": \"Allow\", \"Action\": [\"s3:Get*\"], \"Resource\": \"*\"},\r\n    {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"😀\"}\n  ]\n}\n";
 
@@ -747,5 +757,42 @@ mod tests {
         assert_eq!(session.document_count(), 1);
         assert_eq!(session.change(&uri, 4, vec![change("{ }")]).publish.len(), 1);
         assert_eq!(session.text(&uri), Some("{ }"));
+    }
+
+    #[test]
+    fn tests_use_a_policy_while_it_is_open_and_not_after_it_closes() {
+        let dir = "file:///nonexistent-iam-ls-prop/ptests";
+        let test = Uri::from_str(&format!("{dir}/a.iamtest.json")).unwrap();
+        let policy = Uri::from_str(&format!("{dir}/p.json")).unwrap();
+        let text = r#"{"policies": {"identity": ["p.json"]}, "principal": "arn:aws:iam::111122223333:role/r",
+            "cases": [{"name": "reads", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "expect": "Allowed"}]}"#;
+        let codes = |outcome: &Outcome, uri: &Uri| -> Vec<String> {
+            let publish = outcome.publish.iter().find(|p| &p.uri == uri).unwrap();
+            let code = |d: &Diagnostic| match &d.code {
+                Some(NumberOrString::String(c)) => c.clone(),
+                _ => String::new(),
+            };
+            publish.diagnostics.iter().map(code).collect()
+        };
+        let not_loaded = vec![iam_policy::policy_test::codes::POLICY_NOT_LOADED.to_owned()];
+        let mut session = Session::new(Encoding::Utf16);
+        let opened = session.open(test.clone(), "json".into(), 1, text.into());
+        assert_eq!(codes(&opened, &test), not_loaded);
+
+        // The open policy is used, and the open test document republished.
+        let allow = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let opened = session.open(policy.clone(), "json".into(), 1, allow.into());
+        assert!(codes(&opened, &test).is_empty());
+        // Opened again without a close (the path is listed once).
+        session.open(policy.clone(), "json".into(), 1, allow.into());
+        session.close(&policy);
+        let change = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.into(),
+        };
+        assert_eq!(codes(&session.change(&test, 2, vec![change]), &test), not_loaded);
+        // Only the test document is left.
+        assert_eq!(session.keys_by_path.values().flatten().count(), 1);
     }
 }
