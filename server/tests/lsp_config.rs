@@ -256,10 +256,14 @@ fn watched_configuration_changes_on_disk_republish() {
     });
     let registration = &request["params"]["registrations"][0];
     assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
-    assert_eq!(
-        registration["registerOptions"]["watchers"][0]["globPattern"],
-        "**/.iam-policy-ls.toml"
-    );
+    let patterns: Vec<&str> = registration["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["globPattern"].as_str())
+        .collect();
+    // Configuration files, and the policies and test files policy tests cache.
+    assert_eq!(patterns, ["**/.iam-policy-ls.toml", "**/*.json"]);
     // The client's answer (a null result) must reach the server intact.
     server.send(&json!({"jsonrpc": "2.0", "id": request["id"], "result": null}));
 
