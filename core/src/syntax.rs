@@ -3,9 +3,6 @@
 
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-/// Up to this many bytes, a document whose edited tree has errors is parsed from scratch.
-const FRESH_PARSE_WHEN_BROKEN: usize = 64 * 1024;
-
 /// A document's text and its syntax tree, updated in place by edits.
 pub struct SyntaxDocument {
     text: String,
@@ -70,22 +67,11 @@ impl SyntaxDocument {
                 new_end_position,
             });
         }
-        // Tree-sitter's error recovery can differ between an incremental and a fresh parse of
-        // the same broken text, and users would then see findings that depend on their edit
-        // history. Below this size a fresh parse is cheap, so broken documents are parsed
-        // fresh; larger ones keep the incremental tree until they are valid again. A document
-        // that was broken usually still is (most keystrokes of a new statement), so it goes
-        // straight to the fresh parse instead of paying for both.
-        let small = self.text.len() <= FRESH_PARSE_WHEN_BROKEN;
-        let has_error = |tree: &Option<Tree>| tree.as_ref().is_some_and(|t| t.root_node().has_error());
-        if small && has_error(&self.tree) {
-            self.tree = self.parser.parse(&self.text, None);
-            return;
-        }
+        // Tree-sitter's error recovery can shape a broken document differently in an incremental
+        // and a fresh parse, but the value tree and the syntax errors are read from the leaves
+        // (ERROR nodes are re-lexed), so they do not depend on the edit history; a property
+        // test in the server holds them equal. So no fresh reparse is needed.
         self.tree = self.parser.parse(&self.text, self.tree.as_ref());
-        if small && has_error(&self.tree) {
-            self.tree = self.parser.parse(&self.text, None);
-        }
     }
 
     /// Replaces the whole text (a full-sync change) and parses from scratch.

@@ -689,8 +689,9 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
-        /// Random edit sequences applied incrementally give the same text, tree, model and
-        /// diagnostics as a fresh parse of the final text.
+        /// Random edit sequences applied incrementally give the same text, model and
+        /// diagnostics as a fresh parse of the final text (and the same tree when the text is
+        /// valid; tree-sitter may recover from errors differently, which must not show).
         #[test]
         fn incremental_equals_fresh(edits in proptest::collection::vec(edit(), 1..25), enc in encoding()) {
             let uri = Uri::from_str("file:///nonexistent-iam-ls-prop/p.json").unwrap();
@@ -721,7 +722,10 @@ mod tests {
             prop_assert_eq!(doc.rope().to_string(), expected.clone());
 
             let fresh = Document::new(expected.clone(), 1, "iam-policy".into(), None);
-            prop_assert_eq!(sexp(doc), sexp(&fresh));
+            let valid = fresh.syntax().tree().is_some_and(|t| !t.root_node().has_error());
+            if valid {
+                prop_assert_eq!(sexp(doc), sexp(&fresh));
+            }
             let model = |d: &Document| d.syntax().tree().map(|t| iam_policy::json::build(d.text(), t));
             prop_assert_eq!(model(doc), model(&fresh));
 
