@@ -7,7 +7,9 @@ pub const JSON_SYNTAX_ERROR: Check = Check {
     summary: "The document is not valid JSON",
     doc: r#"## What it does
 Reports text that is not strict JSON: missing commas or brackets, unterminated strings, invalid
-escapes, comments, trailing commas, and content after the policy object.
+escapes, comments, trailing commas, and content after the policy object. Each mistake is
+reported once, where JSON expected something else ("expected `,` between these items"), not
+again at every token after it.
 
 ## Why is this bad
 IAM accepts strict JSON only and rejects the whole policy. Comments and trailing commas, which
