@@ -155,8 +155,13 @@ fn top_level_and_statement_keys() {
     // Identity policy: no Principal; Action and NotAction are gone once NotAction is present.
     let statement = "{\"Version\": \"2012-10-17\", \"Statement\": [{\n  \"Effect\": \"Allow\",\n  \"NotAction\": \"s3:*\",\n  \"<CURSOR>\"\n}]}";
     insta::assert_snapshot!("statement_keys_identity", snapshot(&mut s, "a.json", statement, 20));
-    // A trust policy (by file name) offers Principal.
+    // A trust policy (by file name) offers Principal; NotPrincipal only with Deny.
     let result = s.complete("role.trust.json", statement);
+    assert_eq!(
+        labels(&result),
+        ["Resource", "Condition", "Principal", "Sid", "NotResource"]
+    );
+    let result = s.complete("role.trust.json", &statement.replace("Allow", "Deny"));
     assert_eq!(
         labels(&result),
         [

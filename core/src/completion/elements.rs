@@ -139,9 +139,11 @@ pub(super) fn statement_keys(ctx: &Ctx<'_>, st: &Statement<'_>) -> List {
     let principals = st.policy_type.has_principal();
     // RCPs apply to every principal (`"Principal": "*"` only) and allow no NotAction.
     let rcp = st.policy_type == PolicyType::Rcp;
+    // AWS advises against NotPrincipal with Allow: it grants every principal not listed.
+    let allow = st.allows();
     key_candidates(ctx, STATEMENT, "statement element", |name| match name {
         "Principal" => !principals,
-        "NotPrincipal" => !principals || rcp,
+        "NotPrincipal" => !principals || rcp || allow,
         "NotAction" => rcp,
         _ => false,
     })

@@ -365,6 +365,13 @@ impl<'a> Statement<'a> {
         self.object?.get(key)?.value.as_ref()
     }
 
+    /// Whether the statement's `Effect` is `Allow` (exactly as IAM spells it).
+    fn allows(&self) -> bool {
+        self.member_value("Effect")
+            .and_then(|n| n.value.as_str())
+            .is_some_and(|s| s.value == "Allow")
+    }
+
     /// The strings of `Action`. `NotAction` names what is excluded, so it says nothing about
     /// the statement's resources or keys.
     fn action_patterns(&self) -> Vec<&'a str> {

@@ -68,6 +68,9 @@ fn statement_keys_by_policy_type_and_presence() {
     assert_eq!(c.context, Context::StatementKey);
     assert_eq!(labels(&c), ["Resource", "Condition", "Sid", "NotResource"]);
     let (_, c) = at(doc, PolicyType::Resource);
+    // NotPrincipal only with Deny: with Allow it grants everyone not listed.
+    assert_eq!(labels(&c), ["Resource", "Condition", "Principal", "Sid", "NotResource"]);
+    let (_, c) = at(&doc.replace("Allow", "Deny"), PolicyType::Resource);
     assert_eq!(
         labels(&c),
         [
