@@ -259,7 +259,13 @@ fn walk_leaves(text: &str, tree: &Tree, builder: &mut Builder<'_>) {
 fn visit(text: &str, node: TsNode<'_>, skip_until: &mut usize, b: &mut Builder<'_>) -> bool {
     let span = Span::new(node.start_byte(), node.end_byte());
     if node.start_byte() < *skip_until && !node.is_missing() {
-        return node.end_byte() > *skip_until;
+        let partly_skipped = node.end_byte() > *skip_until;
+        if partly_skipped && node.is_error() && node.child_count() > 0 {
+            // The rest of an ERROR node a string ran into: re-lexed like any ERROR node.
+            relex(text, span, skip_until, b);
+            return false;
+        }
+        return partly_skipped;
     }
     if node.is_missing() {
         b.missing(span, node.kind());
