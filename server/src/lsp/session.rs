@@ -369,11 +369,25 @@ impl Session {
     pub fn files_changed(&mut self, uris: &[Uri]) -> Outcome {
         self.tests.invalidate_disk();
         let touches_config = uris.iter().filter_map(file_path).any(|p| is_config_file(&p));
-        if !touches_config {
-            return Outcome::default();
+        let mut outcome = if touches_config {
+            self.invalidate_configs();
+            self.republish_all()
+        } else {
+            Outcome::default()
+        };
+        // The open test documents may use what changed: their results are shown now, not at
+        // the next edit.
+        let tests: Vec<PathBuf> = self
+            .documents
+            .values()
+            .filter(|e| e.kind == Kind::Test)
+            .filter_map(|e| e.doc.path.as_deref().map(policy_tests::normalize))
+            .collect();
+        if !tests.is_empty() {
+            let changed = self.run_tests(&tests);
+            self.publish_dependents(&tests, &changed, "", &mut outcome);
         }
-        self.invalidate_configs();
-        self.republish_all()
+        outcome
     }
 
     /// New editor settings: the same keys as `.iam-policy-ls.toml`, as JSON, either at the top
