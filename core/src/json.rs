@@ -647,15 +647,19 @@ impl<'t> Builder<'t> {
         Span::new(start, span.start.max(start + 1).min(self.text.len().max(start)))
     }
 
-    fn error_node(&mut self, node: TsNode<'_>, span: Span) {
-        let snippet: String = self
-            .text
+    /// The start of the text at `span`, short enough for a message.
+    fn snippet(&self, span: Span) -> String {
+        self.text
             .get(span.range())
             .unwrap_or("")
             .trim()
             .chars()
             .take(24)
-            .collect();
+            .collect()
+    }
+
+    fn error_node(&mut self, node: TsNode<'_>, span: Span) {
+        let snippet = self.snippet(span);
         let after = self.text.get(span.end..).unwrap_or("").trim_start();
         if snippet.starts_with('\u{feff}') {
             let bom = Span::new(span.start, span.start + '\u{feff}'.len_utf8());
@@ -706,14 +710,7 @@ impl<'t> Builder<'t> {
     /// Characters that are no JSON token: a lexical error, and a stand-in for the value the
     /// user probably meant.
     fn garbage(&mut self, span: Span) {
-        let snippet: String = self
-            .text
-            .get(span.range())
-            .unwrap_or("")
-            .trim()
-            .chars()
-            .take(24)
-            .collect();
+        let snippet = self.snippet(span);
         let bare_word = !snippet.is_empty() && snippet.chars().all(|c| c.is_alphanumeric() || "_-.:*/".contains(c));
         let message = if bare_word {
             format!("unexpected `{snippet}`: strings need double quotes")
