@@ -127,6 +127,10 @@ fn partition_candidates() -> Vec<Candidate> {
 
 pub(super) fn complete(ctx: &Ctx<'_>, st: &Statement<'_>) -> List {
     let types = candidate_types(ctx, st);
+    // Templates start with `arn:${Partition}`, so they no longer match once an ARN is begun.
+    if ctx.slot.typed.starts_with("arn:") {
+        return super::arn::complete(ctx, &types, partition_candidates());
+    }
     let mut candidates = vec![Candidate {
         label: "*".to_owned(),
         kind: ItemKind::Constant,
