@@ -255,6 +255,45 @@ fn resources() {
 }
 
 #[test]
+fn resource_partly_typed_arn() {
+    let mut s = Session::new(true);
+    let marked = "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iam:PassRole\", \"Resource\": \"arn:aws:iam::123456789012:ro<CURSOR>\"}]}";
+    let result = s.complete("a.json", marked);
+    check_items(&result, marked);
+    // The typed text is in the item: the client must ask again as it changes.
+    assert_eq!(result["isIncomplete"], true);
+    assert_eq!(labels(&result), ["role"]);
+    let role = &result["items"][0];
+    // The edit replaces the whole string, both quotes included.
+    let (text, _, _) = cursor(marked);
+    let start = text.find("\"arn:").unwrap();
+    let end = text.rfind("\"}").unwrap() + 1;
+    assert_eq!(range(&role["textEdit"]["range"]), format!("0:{start}-0:{end}"));
+    assert_eq!(
+        role["textEdit"]["newText"],
+        "\"arn:aws:iam::123456789012:role/${1:RoleNameWithPath}\""
+    );
+    assert_eq!(role["insertTextFormat"], 2);
+    assert_eq!(
+        role["filterText"],
+        "\"arn:aws:iam::123456789012:role/RoleNameWithPath\""
+    );
+    // Unterminated: the edit ends at the cursor and the item closes the string.
+    let marked = "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::my-bucket/<CURSOR>";
+    let result = s.complete("a.json", marked);
+    check_items(&result, marked);
+    let (text, _, character) = cursor(marked);
+    let start = text.find("\"arn:").unwrap();
+    let object = &result["items"][0];
+    assert_eq!(object["label"], "object");
+    assert_eq!(range(&object["textEdit"]["range"]), format!("0:{start}-0:{character}"));
+    assert_eq!(
+        object["textEdit"]["newText"],
+        "\"arn:aws:s3:::my-bucket/${1:ObjectName}\""
+    );
+}
+
+#[test]
 fn principals() {
     let mut s = Session::new(true);
     insta::assert_snapshot!(

@@ -9,6 +9,7 @@
 //! and colon are typed.
 
 mod actions;
+mod arn;
 mod conditions;
 mod elements;
 mod locate;

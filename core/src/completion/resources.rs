@@ -81,7 +81,56 @@ fn resource_type_candidate(rt: ResourceType, group: u32) -> Candidate {
     }
 }
 
+/// The resource types a value may name: those of the statement's actions or, with no known
+/// actions, those of the service named in the ARN typed so far (`arn:aws:s3:`).
+fn candidate_types(ctx: &Ctx<'_>, st: &Statement<'_>) -> Vec<ResourceType> {
+    let mut types = Vec::new();
+    let mut seen = HashSet::new();
+    for a in statement_actions(st) {
+        for ar in a.resource_types() {
+            let rt = ar.resource_type();
+            if seen.insert((rt.prefix(), rt.name())) {
+                types.push(rt);
+            }
+        }
+    }
+    if types.is_empty() {
+        let typed = ctx.slot.typed.as_str();
+        let service = typed.split(':').nth(2).filter(|_| typed.matches(':').count() >= 3);
+        if let Some(s) = service.and_then(|p| catalog().service(p)) {
+            types.extend(s.resource_types());
+        }
+    }
+    types
+}
+
+/// `arn:aws:` and the other partitions, ranked after everything else.
+fn partition_candidates() -> Vec<Candidate> {
+    PARTITIONS
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let text = format!("arn:{p}:");
+            Candidate {
+                label: text.clone(),
+                kind: ItemKind::Value,
+                detail: "partition".to_owned(),
+                documentation: format!("An ARN in the `{p}` partition: `arn:{p}:service:region:account:resource`."),
+                insert_text: format!("\"{}$0\"", escape_snippet(&text)),
+                is_snippet: true,
+                matches: text,
+                group: 100 + u32::try_from(i).unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
 pub(super) fn complete(ctx: &Ctx<'_>, st: &Statement<'_>) -> List {
+    let types = candidate_types(ctx, st);
+    // Templates start with `arn:${Partition}`, so they no longer match once an ARN is begun.
+    if ctx.slot.typed.starts_with("arn:") {
+        return super::arn::complete(ctx, &types, partition_candidates());
+    }
     let mut candidates = vec![Candidate {
         label: "*".to_owned(),
         kind: ItemKind::Constant,
@@ -92,39 +141,12 @@ pub(super) fn complete(ctx: &Ctx<'_>, st: &Statement<'_>) -> List {
         matches: "*".to_owned(),
         group: 0,
     }];
-    let mut seen = HashSet::new();
-    for a in statement_actions(st) {
-        for ar in a.resource_types() {
-            let rt = ar.resource_type();
-            if seen.insert((rt.prefix(), rt.name())) {
-                candidates.push(resource_type_candidate(rt, placeholders(rt)));
-            }
-        }
-    }
-    // With no (known) actions, the service named in the ARN typed so far (`arn:aws:s3:`).
-    if seen.is_empty() {
-        let typed = ctx.slot.typed.as_str();
-        let service = typed.split(':').nth(2).filter(|_| typed.matches(':').count() >= 3);
-        if let Some(s) = service.and_then(|p| catalog().service(p)) {
-            candidates.extend(
-                s.resource_types()
-                    .map(|rt| resource_type_candidate(rt, placeholders(rt))),
-            );
-        }
-    }
-    for (i, p) in PARTITIONS.iter().enumerate() {
-        let text = format!("arn:{p}:");
-        candidates.push(Candidate {
-            label: text.clone(),
-            kind: ItemKind::Value,
-            detail: "partition".to_owned(),
-            documentation: format!("An ARN in the `{p}` partition: `arn:{p}:service:region:account:resource`."),
-            insert_text: format!("\"{}$0\"", escape_snippet(&text)),
-            is_snippet: true,
-            matches: text,
-            group: 100 + u32::try_from(i).unwrap_or(0),
-        });
-    }
+    candidates.extend(
+        types
+            .into_iter()
+            .map(|rt| resource_type_candidate(rt, placeholders(rt))),
+    );
+    candidates.extend(partition_candidates());
     List {
         candidates,
         ..List::default()

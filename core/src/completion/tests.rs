@@ -196,25 +196,200 @@ fn resources_from_the_statements_actions() {
     );
     assert!(l.contains(&"arn:aws:"));
     assert!(l.contains(&"arn:aws-cn:"));
-    // Typing the ARN filters.
+    // Typing the ARN filters: the types whose service starts so, continuing what is typed.
     let (_, c) = complete_at("{\"Statement\": [{\"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s<CURSOR>");
+    assert_eq!(labels(&c), ["object", "accesspointobject"]);
     assert_eq!(
-        labels(&c),
-        [
-            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
-            "arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}/object/${ObjectName}"
-        ]
+        c.items[0].insert_text,
+        "\"arn:aws:s3:::${1:BucketName}/${2:ObjectName}\""
     );
 }
 
 #[test]
 fn resources_without_actions_by_the_typed_service() {
     let (_, c) = complete_at("{\"Statement\": [{\"Resource\": \"arn:aws:sqs:<CURSOR>\"}]}");
-    assert_eq!(labels(&c), ["arn:${Partition}:sqs:${Region}:${Account}:${QueueName}"]);
+    // The regions first (the cursor is in the region field), then the queue.
+    let queue = c.items.last().unwrap();
+    assert_eq!(queue.label, "queue");
+    assert_eq!(
+        queue.insert_text,
+        "\"arn:aws:sqs:${1:Region}:${2:Account}:${3:QueueName}\""
+    );
+}
+
+/// The one item labelled `label`.
+fn item<'c>(c: &'c Completion, label: &str) -> &'c Item {
+    c.items
+        .iter()
+        .find(|i| i.label == label)
+        .unwrap_or_else(|| panic!("no {label} in {:?}", labels(c)))
+}
+
+#[test]
+fn partly_typed_arn_continues_the_object_template() {
+    let (text, c) = complete_at(
+        "{\"Statement\": [{\"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::my-bucket/<CURSOR>\"}]}",
+    );
+    assert_eq!(c.context, Context::Resource);
+    assert_eq!(labels(&c), ["object"]);
+    assert_eq!(replaced(&text, &c), "\"arn:aws:s3:::my-bucket/\"");
+    let object = &c.items[0];
+    assert_eq!(object.insert_text, "\"arn:aws:s3:::my-bucket/${1:ObjectName}\"");
+    assert_eq!(object.detail, "arn:aws:s3:::my-bucket/${ObjectName}");
+    // The client filters by what is typed: the filter text starts with it.
+    assert_eq!(object.filter_text, "\"arn:aws:s3:::my-bucket/ObjectName\"");
+    assert!(
+        object
+            .filter_text
+            .starts_with(&text[object.span.start..object.span.end - 1])
+    );
+    // The typed text is in every item: the editor must ask again as it changes.
+    assert!(c.is_incomplete);
+}
+
+#[test]
+fn partly_typed_arn_finishes_a_literal_of_the_template() {
+    let (text, c) = complete_at(
+        "{\"Statement\": [{\"Action\": \"iam:PassRole\", \"Resource\": \"arn:aws:iam::123456789012:ro<CURSOR>\"}]}",
+    );
+    assert_eq!(labels(&c), ["role"]);
+    assert_eq!(replaced(&text, &c), "\"arn:aws:iam::123456789012:ro\"");
     assert_eq!(
         c.items[0].insert_text,
-        "\"arn:${1:aws}:sqs:${2:Region}:${3:Account}:${4:QueueName}\""
+        "\"arn:aws:iam::123456789012:role/${1:RoleNameWithPath}\""
     );
+    // The resource part may hold colons: `log-group:g:` is followed by `log-stream:`.
+    let (_, c) = complete_at(
+        "{\"Statement\": [{\"Action\": \"logs:PutLogEvents\", \"Resource\": \"arn:aws:logs:us-east-1:123456789012:log-group:g:<CURSOR>\"}]}",
+    );
+    assert_eq!(
+        c.items[0].insert_text,
+        "\"arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:${1:LogStreamName}\""
+    );
+    // A policy variable may fill a field, colon and all.
+    let (_, c) = complete_at(
+        "{\"Statement\": [{\"Action\": \"iam:PassRole\", \"Resource\": \"arn:aws:iam::${aws:PrincipalAccount}:<CURSOR>\"}]}",
+    );
+    assert_eq!(
+        c.items[0].insert_text,
+        "\"arn:aws:iam::\\${aws:PrincipalAccount\\}:role/${1:RoleNameWithPath}\""
+    );
+}
+
+#[test]
+fn partly_typed_arn_leaves_out_types_that_cannot_match() {
+    // `user/` is not the start of `role/`; a user ARN fits iam:GetUser, not iam:PassRole.
+    let doc = "{\"Statement\": [{\"Action\": [\"iam:PassRole\", \"iam:GetUser\"], \"Resource\": \"arn:aws:iam::123456789012:<CURSOR>\"}]}";
+    let (_, c) = complete_at(doc);
+    assert!(labels(&c).contains(&"role") && labels(&c).contains(&"user"));
+    let (_, c) = complete_at(&doc.replace(":<CURSOR>", ":us<CURSOR>"));
+    assert_eq!(labels(&c), ["user"]);
+    // An S3 bucket has no region: `arn:aws:s3:us-east-1:` leaves only the access point object.
+    let (_, c) = complete_at(
+        "{\"Statement\": [{\"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:us-east-1:<CURSOR>\"}]}",
+    );
+    assert_eq!(labels(&c), ["accesspointobject"]);
+    // Another service's ARN: nothing.
+    let (_, c) =
+        complete_at("{\"Statement\": [{\"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:sqs:<CURSOR>\"}]}");
+    assert!(c.items.is_empty());
+    // A whole bucket ARN has nothing left to write; the object continues it.
+    let (_, c) = complete_at(
+        "{\"Statement\": [{\"Action\": [\"s3:ListBucket\", \"s3:GetObject\"], \"Resource\": \"arn:aws:s3:::b<CURSOR>\"}]}",
+    );
+    assert_eq!(labels(&c), ["object"]);
+}
+
+#[test]
+fn partly_typed_arn_in_an_unterminated_string() {
+    let (text, c) =
+        complete_at("{\"Statement\": [{\"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b<CURSOR>");
+    assert_eq!(labels(&c), ["object"]);
+    assert_eq!(replaced(&text, &c), "\"arn:aws:s3:::b");
+    // The item closes the string.
+    assert_eq!(c.items[0].insert_text, "\"arn:aws:s3:::b/${1:ObjectName}\"");
+    assert_eq!(c.items[0].plain_text(), "\"arn:aws:s3:::b/ObjectName\"");
+}
+
+#[test]
+fn partly_typed_arn_region_field_lists_the_partitions_regions() {
+    let (text, c) = complete_at(
+        "{\"Statement\": [{\"Action\": \"ec2:TerminateInstances\", \"Resource\": \"arn:aws:ec2:<CURSOR>\"}]}",
+    );
+    assert_eq!(replaced(&text, &c), "\"arn:aws:ec2:\"");
+    let l = labels(&c);
+    assert_eq!(&l[..2], ["af-south-1", "ap-east-1"]);
+    assert!(l.contains(&"us-east-1") && !l.contains(&"cn-north-1"), "{l:?}");
+    let east = item(&c, "us-east-1");
+    assert_eq!(east.detail, "region (aws)");
+    // One type has a region here: the region item writes the rest of its ARN.
+    assert_eq!(
+        east.insert_text,
+        "\"arn:aws:ec2:us-east-1:${1:Account}:instance/${2:InstanceId}\""
+    );
+    // The instance template itself after the regions.
+    assert_eq!(l.last(), Some(&"instance"));
+    // A partly typed region, in another partition.
+    let (_, c) = complete_at(
+        "{\"Statement\": [{\"Action\": \"ec2:RunInstances\", \"Resource\": \"arn:aws-cn:ec2:cn-n<CURSOR>\"}]}",
+    );
+    assert_eq!(labels(&c), ["cn-north-1", "cn-northwest-1"]);
+    // Several types: the region item stops after its colon.
+    assert_eq!(c.items[0].insert_text, "\"arn:aws-cn:ec2:cn-north-1:$0\"");
+    assert_eq!(c.items[0].filter_text, "\"arn:aws-cn:ec2:cn-north-1:\"");
+    // No region field in any template (IAM): no regions.
+    let (_, c) =
+        complete_at("{\"Statement\": [{\"Action\": \"iam:PassRole\", \"Resource\": \"arn:aws:iam:<CURSOR>\"}]}");
+    assert_eq!(labels(&c), ["role"]);
+    assert_eq!(
+        c.items[0].insert_text,
+        "\"arn:aws:iam::${1:Account}:role/${2:RoleNameWithPath}\""
+    );
+}
+
+#[test]
+fn partly_typed_arn_account_field_offers_the_documents_accounts() {
+    let doc = "{\"Statement\": [
+        {\"Action\": \"sts:AssumeRole\", \"Resource\": \"arn:aws:iam::222233334444:role/a\"},
+        {\"Action\": \"sqs:SendMessage\", \"Resource\": \"arn:aws:sqs:us-east-1:<CURSOR>\"}
+    ], \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": [\"111122223333\", \"111122223333\", \"1234567890123\"]}}}";
+    let (text, c) = complete_at(doc);
+    assert_eq!(replaced(&text, &c), "\"arn:aws:sqs:us-east-1:\"");
+    // Most used first; a 13-digit number is no account ID.
+    assert_eq!(labels(&c), ["111122223333", "222233334444", "queue"]);
+    assert_eq!(
+        c.items[0].insert_text,
+        "\"arn:aws:sqs:us-east-1:111122223333:${1:QueueName}\""
+    );
+    assert_eq!(c.items[0].detail, "account in this document");
+    assert!(c.items[0].documentation.contains("2 times"));
+    // A partly typed account narrows them; it is not written into the queue's ARN as is.
+    let (_, c) = complete_at(&doc.replace("us-east-1:<CURSOR>", "us-east-1:2222<CURSOR>"));
+    assert_eq!(labels(&c), ["222233334444"]);
+    // The account being typed is not counted as one from elsewhere.
+    let (_, c) = complete_at(
+        "{\"Statement\": [{\"Action\": \"iam:PassRole\", \"Resource\": \"arn:aws:iam::123456789012<CURSOR>\"}]}",
+    );
+    assert_eq!(labels(&c), ["role"]);
+    assert_eq!(
+        c.items[0].insert_text,
+        "\"arn:aws:iam::123456789012:role/${1:RoleNameWithPath}\""
+    );
+}
+
+#[test]
+fn partly_typed_partition() {
+    // `arn:` alone: every template (the partition a tab stop) and the partitions, as before.
+    let (_, c) = complete_at("{\"Statement\": [{\"Action\": \"s3:GetObject\", \"Resource\": \"arn:<CURSOR>\"}]}");
+    let l = labels(&c);
+    assert_eq!(&l[..3], ["object", "accesspointobject", "arn:aws:"]);
+    assert_eq!(
+        c.items[0].insert_text,
+        "\"arn:${1:aws}:s3:::${2:BucketName}/${3:ObjectName}\""
+    );
+    // Half a partition: the partitions finish it, no template runs on from `arn:aw`.
+    let (_, c) = complete_at("{\"Statement\": [{\"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws-c<CURSOR>\"}]}");
+    assert_eq!(labels(&c), ["arn:aws-cn:"]);
 }
 
 #[test]
@@ -424,6 +599,9 @@ fn every_item_has_kind_detail_and_documentation() {
         "{\"Statement\": [{\"Action\": \"<CURSOR>\"}]}",
         "{\"Statement\": [{\"Action\": \"ec2:<CURSOR>\"}]}",
         "{\"Statement\": [{\"Action\": \"ec2:RunInstances\", \"Resource\": \"<CURSOR>\"}]}",
+        "{\"Statement\": [{\"Action\": \"ec2:RunInstances\", \"Resource\": \"arn:aws:ec2:<CURSOR>\"}]}",
+        "{\"Statement\": [{\"Action\": \"ec2:RunInstances\", \"Resource\": \"arn:aws:ec2:us-east-1:<CURSOR>\"}], \"Id\": \"123456789012\"}",
+        "{\"Statement\": [{\"Action\": \"ec2:RunInstances\", \"Resource\": \"arn:<CURSOR>\"}]}",
         "{\"Statement\": [{\"Condition\": {\"<CURSOR>\"}}]}",
         "{\"Statement\": [{\"Action\": \"ec2:RunInstances\", \"Condition\": {\"StringEquals\": {\"<CURSOR>\"}}}]}",
     ];
