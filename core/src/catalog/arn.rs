@@ -102,14 +102,14 @@ impl Presence {
 
 /// Characters a wildcard token may stand for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     Any,
     NoColon,
     NoColonNoSlash,
 }
 
 impl Class {
-    fn allows(self, c: char) -> bool {
+    pub(crate) fn allows(self, c: char) -> bool {
         match self {
             Class::Any => true,
             Class::NoColon => c != ':',

@@ -7,6 +7,7 @@
 //! field the cursor is in is matched as a prefix.
 
 use super::{Candidate, Ctx, ItemKind, List, escape_snippet, markdown, match_rank, quoted, snippet_to_plain};
+use crate::catalog::arn::Class;
 use crate::catalog::{REGIONS, ResourceType, catalog, is_known_partition, region_partition};
 use crate::json::{JsonString, Node, Value};
 
@@ -20,23 +21,6 @@ const ACCOUNT: usize = 4;
 /// partitions.
 const CONTINUATION_GROUP: u32 = 10_000;
 const PARTITION_GROUP: u32 = 1_000_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    NoColon,
-    NoColonNoSlash,
-    Any,
-}
-
-impl Class {
-    fn allows(self, c: char) -> bool {
-        match self {
-            Class::Any => true,
-            Class::NoColon => c != ':',
-            Class::NoColonNoSlash => c != ':' && c != '/',
-        }
-    }
-}
 
 /// A piece of a template field.
 #[derive(Debug, Clone, Copy)]
