@@ -116,4 +116,19 @@ mod tests {
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].1, "\"s3:GetObject\"");
     }
+
+    /// The ARN findings depend on the Version (variables expanded or literal): replaying them
+    /// across a Version change would be wrong, in either order.
+    #[test]
+    fn arn_findings_are_remembered_apart_per_version() {
+        let statement = r#"[{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${aws:PrincipalAccount}:role/x"}]"#;
+        let with = format!(r#"{{"Version": "2012-10-17", "Statement": {statement}}}"#);
+        let without = format!(r#"{{"Statement": {statement}}}"#);
+        for _ in 0..2 {
+            for code in ["INVALID_ARN_ACCOUNT", "RESOURCE_MATCHES_NO_ACTION"] {
+                assert!(findings_of(&with, Identity, code).is_empty(), "{code}");
+                assert_eq!(findings_of(&without, Identity, code).len(), 1, "{code}");
+            }
+        }
+    }
 }

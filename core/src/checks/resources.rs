@@ -411,12 +411,19 @@ fn masked(value: &str, variables: bool) -> String {
 
 fn run(ctx: &Context<'_>, out: &mut Sink) {
     let variables = ctx.policy.supports_variables();
+    // An ARN's findings depend on its text and on whether variables are expanded, those of the
+    // action/resource match on the statement's text: replayed while the user types elsewhere.
+    let (arn_rule, match_rule) = if variables {
+        ("resources.arn+variables", "resources.match+variables")
+    } else {
+        ("resources.arn", "resources.match")
+    };
     for statement in &ctx.policy.statements {
         for (list, is_resource) in [(&statement.resource, true), (&statement.not_resource, false)] {
             let Some(list) = list else { continue };
             let masks: Vec<String> = list.items.iter().map(|s| masked(&s.value, variables)).collect();
             for (item, mask) in list.items.iter().zip(&masks) {
-                check_arn(ctx, item, mask, out);
+                out.memoized(arn_rule, ctx.text, item.span, |out| check_arn(ctx, item, mask, out));
             }
             let values: Vec<&str> = list.values().collect();
             let redundant = redundant_entries(&values, false, |v| v.contains("${"));
@@ -434,8 +441,13 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
                     finding.fixes.push(fix);
                 }
             }
-            if is_resource {
-                check_actions_match(statement, &masks, out);
+            // Only ARN lists are matched against the actions (not `*`): only they are worth
+            // remembering, and a large statement's text is not copied for nothing.
+            let arns_only = !masks.is_empty() && masks.iter().all(|m| m.starts_with("arn:"));
+            if is_resource && arns_only {
+                out.memoized(match_rule, ctx.text, statement.span, |out| {
+                    check_actions_match(statement, &masks, out);
+                });
             }
         }
     }
