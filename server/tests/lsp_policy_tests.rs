@@ -295,3 +295,31 @@ fn a_policy_saved_and_closed_in_the_editor_is_read_again() {
     assert!(failure.contains("expected Allowed, got ImplicitlyDenied"), "{failure}");
     server.shutdown();
 }
+
+#[test]
+fn a_test_file_saved_and_closed_in_the_editor_is_read_again() {
+    let (dir, test_uri, policy_uri) = setup("test-saved");
+    let mut server = TestServer::start();
+    // The policy's tests are read from disk (and cached).
+    server.open(&policy_uri, "iam-policy", 1, ROLE);
+    assert!(failures(&server.diagnostics(&policy_uri)).is_empty());
+
+    // The test file is opened, made to fail, saved and closed.
+    let failing = TESTS.replace(r#""expect": "Allowed""#, r#""expect": "ImplicitlyDenied""#);
+    server.open(&test_uri, "json", 1, &failing);
+    assert!(first_failure(&server.diagnostics(&test_uri)).is_some());
+    assert!(!failures(&server.diagnostics(&policy_uri)).is_empty());
+    std::fs::write(dir.0.join("access.iamtest.json"), &failing).unwrap();
+    server.notify("textDocument/didSave", json!({"textDocument": {"uri": test_uri}}));
+    server.notify("textDocument/didClose", json!({"textDocument": {"uri": test_uri}}));
+    assert_eq!(server.diagnostics(&test_uri)["diagnostics"], json!([]));
+    // Closing drops the open document's run, and with it what it said on the policy.
+    assert!(failures(&server.diagnostics(&policy_uri)).is_empty());
+
+    // The saved text decides from then on, not what was read before it was opened.
+    server.change_full(&policy_uri, 2, &format!("{ROLE}\n"));
+    let published = server.diagnostics(&policy_uri);
+    assert_eq!(published["version"], 2);
+    assert!(!failures(&published).is_empty(), "{published:#}");
+    server.shutdown();
+}

@@ -113,6 +113,8 @@ impl PolicyTests {
     pub fn close(&mut self, path: &Path) {
         self.open.remove(path);
         self.runs.remove(path);
+        // It may have been read from disk before it was opened, and saved since.
+        self.disk.remove(path);
     }
 
     pub fn open_test(&self, path: &Path) -> Option<Arc<Parsed>> {
