@@ -5,15 +5,13 @@
 //! more than our parsing and checking together. Editors connect a language server through pipes
 //! or (libuv: VS Code, Neovim) socket pairs, and both can be polled: the runtime's own thread
 //! then reads and writes them, non-blocking, with no other thread involved. Anything else (a
-//! terminal, a file) is served by a plain reader thread and a plain writer thread, each talking
-//! to the runtime through one bounded channel; the writer coalesces what is queued into one
-//! write.
+//! terminal, a file, any stream off Unix) is served by a plain reader thread and a plain writer
+//! thread, each talking to the runtime through one bounded channel; the writer coalesces what is
+//! queued into one write.
 
 use bytes::Bytes;
 use futures::SinkExt;
 use std::io::{self, Read, Write};
-use std::os::fd::AsFd;
-use std::os::unix::fs::FileTypeExt;
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -25,60 +23,77 @@ use tokio_util::sync::PollSender;
 const QUEUE: usize = 64;
 const READ_CHUNK: usize = 1 << 16;
 
-/// Our own handles on fds 0 and 1: raw files, so no std line buffering splits a message.
-fn raw_stdin() -> io::Result<std::fs::File> {
-    Ok(std::fs::File::from(io::stdin().as_fd().try_clone_to_owned()?))
-}
-
-fn raw_stdout() -> io::Result<std::fs::File> {
-    Ok(std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?))
-}
-
-/// How a standard stream can be served.
-enum Kind {
-    Pipe,
-    Socket,
-    Other,
-}
-
-fn kind(file: &std::fs::File) -> Kind {
-    match file.metadata().map(|m| m.file_type()) {
-        Ok(t) if t.is_fifo() => Kind::Pipe,
-        Ok(t) if t.is_socket() => Kind::Socket,
-        _ => Kind::Other,
-    }
-}
-
-/// A socket's file as a tokio stream. The socket is switched to non-blocking mode, which its
-/// peer (the editor's end) does not see.
-fn socket(file: std::fs::File) -> io::Result<tokio::net::UnixStream> {
-    let stream = std::os::unix::net::UnixStream::from(std::os::fd::OwnedFd::from(file));
-    stream.set_nonblocking(true)?;
-    tokio::net::UnixStream::from_std(stream)
-}
-
 pub type Input = Box<dyn AsyncRead + Unpin + Send>;
 pub type Output = Box<dyn AsyncWrite + Unpin + Send>;
 
+#[cfg(unix)]
+mod polled {
+    use std::io;
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+
+    /// Our own handles on fds 0 and 1: raw files, so no std line buffering splits a message.
+    pub fn stdin() -> io::Result<std::fs::File> {
+        Ok(std::fs::File::from(io::stdin().as_fd().try_clone_to_owned()?))
+    }
+
+    pub fn stdout() -> io::Result<std::fs::File> {
+        Ok(std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?))
+    }
+
+    /// How a standard stream can be served.
+    pub enum Kind {
+        Pipe,
+        Socket,
+        Other,
+    }
+
+    pub fn kind(file: &std::fs::File) -> Kind {
+        match file.metadata().map(|m| m.file_type()) {
+            Ok(t) if t.is_fifo() => Kind::Pipe,
+            Ok(t) if t.is_socket() => Kind::Socket,
+            _ => Kind::Other,
+        }
+    }
+
+    /// A socket's file as a tokio stream. The socket is switched to non-blocking mode, which
+    /// its peer (the editor's end) does not see.
+    pub fn socket(file: std::fs::File) -> io::Result<tokio::net::UnixStream> {
+        let stream = std::os::unix::net::UnixStream::from(std::os::fd::OwnedFd::from(file));
+        stream.set_nonblocking(true)?;
+        tokio::net::UnixStream::from_std(stream)
+    }
+}
+
 /// Stdin as an `AsyncRead`. Call inside the runtime (a pipe or socket registers with it).
+#[cfg(unix)]
 pub fn input() -> io::Result<Input> {
-    let stdin = raw_stdin()?;
-    Ok(match kind(&stdin) {
+    use polled::Kind;
+    let stdin = polled::stdin()?;
+    Ok(match polled::kind(&stdin) {
         Kind::Pipe => Box::new(tokio::net::unix::pipe::Receiver::from_file(stdin)?),
-        Kind::Socket => Box::new(socket(stdin)?),
+        Kind::Socket => Box::new(polled::socket(stdin)?),
         Kind::Other => Box::new(input_thread(stdin)?),
     })
 }
 
+/// Stdin as an `AsyncRead`, read by a thread.
+#[cfg(not(unix))]
+pub fn input() -> io::Result<Input> {
+    Ok(Box::new(input_thread(io::stdin())?))
+}
+
 /// Stdout as an `AsyncWrite`, and when it has all been written. Call inside the runtime.
+#[cfg(unix)]
 pub fn output() -> io::Result<(Output, Flushed)> {
-    let stdout = raw_stdout()?;
-    Ok(match kind(&stdout) {
+    use polled::Kind;
+    let stdout = polled::stdout()?;
+    Ok(match polled::kind(&stdout) {
         Kind::Pipe => (
             Box::new(tokio::net::unix::pipe::Sender::from_file(stdout)?),
             Flushed(None),
         ),
-        Kind::Socket => (Box::new(socket(stdout)?), Flushed(None)),
+        Kind::Socket => (Box::new(polled::socket(stdout)?), Flushed(None)),
         Kind::Other => {
             let (writer, flushed) = output_thread(stdout)?;
             (Box::new(writer), flushed)
@@ -86,9 +101,16 @@ pub fn output() -> io::Result<(Output, Flushed)> {
     })
 }
 
+/// Stdout as an `AsyncWrite`, written by a thread, and when it has all been written.
+#[cfg(not(unix))]
+pub fn output() -> io::Result<(Output, Flushed)> {
+    let (writer, flushed) = output_thread(io::stdout())?;
+    Ok((Box::new(writer), flushed))
+}
+
 /// The reader thread ends at end of input or on a read error, which the runtime then sees as
 /// end of input (after an error is logged).
-fn input_thread(mut stdin: std::fs::File) -> io::Result<impl AsyncRead + Unpin + Send + 'static> {
+fn input_thread(mut stdin: impl Read + Send + 'static) -> io::Result<impl AsyncRead + Unpin + Send + 'static> {
     let (tx, mut rx) = mpsc::channel::<io::Result<Bytes>>(QUEUE);
     std::thread::Builder::new().name("stdin".into()).spawn(move || {
         let mut buf = vec![0u8; READ_CHUNK];
@@ -126,7 +148,9 @@ impl Flushed {
     }
 }
 
-fn output_thread(mut stdout: std::fs::File) -> io::Result<(impl AsyncWrite + Unpin + Send + 'static, Flushed)> {
+fn output_thread(
+    mut stdout: impl Write + Send + 'static,
+) -> io::Result<(impl AsyncWrite + Unpin + Send + 'static, Flushed)> {
     let (tx, mut rx) = mpsc::channel::<Bytes>(QUEUE);
     let (done_tx, done_rx) = std_mpsc::channel();
     std::thread::Builder::new().name("stdout".into()).spawn(move || {
@@ -136,7 +160,7 @@ fn output_thread(mut stdout: std::fs::File) -> io::Result<(impl AsyncWrite + Unp
             while let Ok(more) = rx.try_recv() {
                 pending.extend_from_slice(&more);
             }
-            if let Err(e) = stdout.write_all(&pending) {
+            if let Err(e) = stdout.write_all(&pending).and_then(|()| stdout.flush()) {
                 tracing::error!("cannot write to stdout: {e}");
                 break;
             }
