@@ -4,6 +4,9 @@
 //! (values, ARNs, principal kinds) is compared exactly.
 
 use crate::json::{Node, Value};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// How strings under an element compare.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -14,6 +17,44 @@ enum Fold {
     Values,
     /// Object keys lowercased (condition operators and keys); values exact.
     Keys,
+}
+
+/// Statements at least this long have their canonical text remembered by source text: a large
+/// managed policy's statement of 1,500 actions costs 0.1 ms to canonicalise on every keystroke.
+pub(super) const REMEMBER_FROM: usize = 2048;
+/// Bounds of the memory; cleared when exceeded.
+const MAX_REMEMBERED: usize = 64;
+const MAX_REMEMBERED_BYTES: usize = 32 << 20;
+
+#[derive(Default)]
+struct Remembered {
+    by_text: FxHashMap<Box<str>, Rc<str>>,
+    bytes: usize,
+}
+
+thread_local! {
+    static REMEMBERED: RefCell<Remembered> = RefCell::new(Remembered::default());
+}
+
+/// [`statement`] of the statement whose source is `source` (its canonical text depends on its
+/// text alone), remembered across calls for large statements.
+pub(super) fn statement_of_source(source: &str, object: &crate::json::Object) -> Rc<str> {
+    if source.len() < REMEMBER_FROM {
+        return statement(object).into();
+    }
+    if let Some(canon) = REMEMBERED.with(|r| r.borrow().by_text.get(source).cloned()) {
+        return canon;
+    }
+    let canon: Rc<str> = statement(object).into();
+    REMEMBERED.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.by_text.len() >= MAX_REMEMBERED || r.bytes + source.len() + canon.len() > MAX_REMEMBERED_BYTES {
+            *r = Remembered::default();
+        }
+        r.bytes += source.len() + canon.len();
+        r.by_text.insert(source.into(), canon.clone());
+    });
+    canon
 }
 
 /// The canonical text of a statement object's members, without `Sid`.

@@ -112,7 +112,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
         .iter()
         .filter(|s| !is_incomplete(ctx.text, s.object, s.span))
         .collect();
-    redundant(&complete, out);
+    redundant(ctx.text, &complete, out);
     shadowed(&complete, out);
 }
 
@@ -120,10 +120,11 @@ fn anchor(statement: &Statement<'_>) -> Span {
     statement.sid.map_or_else(|| statement.head_span(), |s| s.span)
 }
 
-fn redundant(statements: &[&Statement<'_>], out: &mut Sink) {
-    let mut seen: HashMap<String, &Statement<'_>> = HashMap::default();
+fn redundant(text: &str, statements: &[&Statement<'_>], out: &mut Sink) {
+    let mut seen: HashMap<std::rc::Rc<str>, &Statement<'_>> = HashMap::default();
     for statement in statements {
-        let canon = statement_canon::statement(statement.object);
+        let source = text.get(statement.span.range()).unwrap_or("");
+        let canon = statement_canon::statement_of_source(source, statement.object);
         match seen.get(&canon) {
             Some(first) => {
                 let finding = out.report(
@@ -308,6 +309,34 @@ mod tests {
                {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/*"}"#,
         );
         assert!(spans_of(&ok, Identity, "REDUNDANT_STATEMENT").is_empty());
+    }
+
+    /// Large statements' canonical texts are remembered by source text: the answer must be the
+    /// same on the first and later runs, and an edit to one of them must count.
+    #[test]
+    fn redundant_large_statements_across_runs() {
+        let actions: Vec<String> = (0..200).map(|i| format!("\"s3:Get{i}\"")).collect();
+        let statement = |sid: &str, last: &str| {
+            format!(
+                r#"{{"Sid": "{sid}", "Effect": "Allow", "Action": [{}, "{last}"], "Resource": "*"}}"#,
+                actions.join(", ")
+            )
+        };
+        let same = policy(&format!(
+            "{}, {}",
+            statement("A", "s3:PutObject"),
+            statement("B", "s3:PutObject")
+        ));
+        let different = policy(&format!(
+            "{}, {}",
+            statement("A", "s3:PutObject"),
+            statement("B", "s3:DeleteObject")
+        ));
+        assert!(same.len() > 2 * super::statement_canon::REMEMBER_FROM);
+        for _ in 0..2 {
+            assert_eq!(spans_of(&same, Identity, "REDUNDANT_STATEMENT"), ["\"B\""]);
+            assert!(spans_of(&different, Identity, "REDUNDANT_STATEMENT").is_empty());
+        }
     }
 
     #[test]
