@@ -605,3 +605,68 @@ fn explanation_names_layers_statements_and_spans() {
     let scp = x.layers.iter().find(|l| l.layer == iam_policy::eval::Layer::Scp);
     assert!(scp.is_none(), "no SCP levels given: no SCP layer rows");
 }
+
+#[test]
+fn service_linked_roles_are_not_restricted_by_scps_or_rcps() {
+    let deny_all_rcp = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}}"#;
+    let p = format!(
+        r#""identity": [{}], "scps": [{{"orgIdentifier": "r-root", "policies": [{}]}}], "rcps": [{{"orgIdentifier": "r-root", "policies": [{}]}}]"#,
+        allow("*", "*"),
+        deny("*", "*"),
+        deny_all_rcp
+    );
+    let slr_session = format!("arn:aws:sts::{ACCT}:assumed-role/AWSServiceRoleForECS/ecs");
+    let slr_role = format!("arn:aws:iam::{ACCT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS");
+    for principal in [&slr_session, &slr_role] {
+        assert_eq!(
+            decision(&req(principal, "sqs:SendMessage", &queue(), &p)),
+            Decision::Allowed,
+            "{principal}"
+        );
+    }
+    // Any other role is denied by the same policies.
+    assert_eq!(
+        decision(&req(&session(), "sqs:SendMessage", &queue(), &p)),
+        Decision::ExplicitlyDenied
+    );
+}
+
+#[test]
+fn the_management_account_is_not_restricted_by_scps_and_its_resources_not_by_rcps() {
+    let scp = format!(
+        r#""identity": [{}], "scps": [{{"orgIdentifier": "r-root", "policies": [{}]}}], "managementAccount": "{ACCT}""#,
+        allow("*", "*"),
+        deny("*", "*")
+    );
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &scp)),
+        Decision::Allowed
+    );
+    let member = scp.replace(
+        &format!(r#""managementAccount": "{ACCT}""#),
+        r#""managementAccount": "999988887777""#,
+    );
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &member)),
+        Decision::ExplicitlyDenied
+    );
+
+    let deny_all_rcp = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}}"#;
+    let rcp = format!(
+        r#""identity": [{}], "rcps": [{{"orgIdentifier": "r-root", "policies": [{}]}}], "managementAccount": "{ACCT}""#,
+        allow("*", "*"),
+        deny_all_rcp
+    );
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &rcp)),
+        Decision::Allowed
+    );
+    let member = rcp.replace(
+        &format!(r#""managementAccount": "{ACCT}""#),
+        r#""managementAccount": "999988887777""#,
+    );
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &member)),
+        Decision::ExplicitlyDenied
+    );
+}

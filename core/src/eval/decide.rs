@@ -23,6 +23,9 @@ pub struct Policies {
     pub rcps: Vec<OrgLevel>,
     /// Pooled like the boundary.
     pub vpc_endpoint: Vec<CompiledPolicy>,
+    /// The organization's management account: SCPs do not restrict its principals, RCPs do not
+    /// restrict its resources.
+    pub management_account: Option<String>,
 }
 
 /// The policies attached at one node of the organization.
@@ -271,6 +274,12 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
     let root = matches!(caller, PrincipalId::Root { .. });
     let service = matches!(caller, PrincipalId::Service { .. });
     let federated_user = matches!(caller, PrincipalId::FederatedUser { .. });
+    // Organization policies spare service-linked roles and the management account.
+    let service_linked = caller.is_service_linked_role();
+    let in_management_account =
+        |account: Option<&str>| account.is_some() && account == policies.management_account.as_deref();
+    let rcps_apply = !service && !service_linked && !in_management_account(request.resource_account.as_deref());
+    let scps_apply = iam && !service_linked && !in_management_account(caller.account());
     let mut run = Run {
         request,
         explain: options.explain,
@@ -287,14 +296,19 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
         .map(|level| {
             (
                 level.org_identifier.as_str(),
-                run.layer(&level.policies, !service, true),
+                run.layer(&level.policies, rcps_apply, true),
             )
         })
         .collect();
     let scps: Vec<(&str, Outcome<'_>)> = policies
         .scps
         .iter()
-        .map(|level| (level.org_identifier.as_str(), run.layer(&level.policies, iam, false)))
+        .map(|level| {
+            (
+                level.org_identifier.as_str(),
+                run.layer(&level.policies, scps_apply, false),
+            )
+        })
         .collect();
     let vpce = run.layer(&policies.vpc_endpoint, !policies.vpc_endpoint.is_empty(), true);
     let resource = run.layer(&policies.resource, policies.resource.is_some(), true);

@@ -5,7 +5,7 @@
 //!              "context": {"aws:SourceIp": "203.0.113.7", "aws:TagKeys": ["team", "env"]}},
 //!  "policies": {"identity": [POLICY], "session": POLICY, "permissionBoundaries": [POLICY],
 //!               "resource": POLICY, "scps": [{"orgIdentifier": "r-root", "policies": [POLICY]}],
-//!               "rcps": [...], "vpcEndpoint": [POLICY]}}
+//!               "rcps": [...], "vpcEndpoint": [POLICY], "managementAccount": "111122223333"}}
 //! ```
 //!
 //! `POLICY` is an inline policy object (byte spans then refer to the request file) or a path
@@ -155,6 +155,8 @@ fn read_policies(obj: &Object, loader: &mut Loader<'_>) -> Result<Policies, Stri
         scps: org_levels(obj, "scps", loader)?,
         rcps: org_levels(obj, "rcps", loader)?,
         vpc_endpoint: policy_list(obj, "vpcEndpoint", loader)?,
+        management_account: string_field(obj, "managementAccount", "policies.managementAccount", false)?
+            .map(str::to_owned),
     })
 }
 

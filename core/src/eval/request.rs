@@ -101,6 +101,18 @@ impl PrincipalId {
         }
     }
 
+    /// Whether the principal is a service-linked role or a session of one: its path is
+    /// `/aws-service-role/` and AWS names every such role `AWSServiceRoleFor...` (a session ARN
+    /// has no path, so the name decides). SCPs and RCPs do not restrict these roles.
+    pub fn is_service_linked_role(&self) -> bool {
+        const PREFIX: &str = "AWSServiceRoleFor";
+        match self {
+            PrincipalId::Role { arn, name, .. } => arn.contains(":role/aws-service-role/") || name.starts_with(PREFIX),
+            PrincipalId::RoleSession { role_name, .. } => role_name.starts_with(PREFIX),
+            _ => false,
+        }
+    }
+
     /// Whether the principal is an IAM identity that identity policies, boundaries and SCPs
     /// apply to.
     pub fn is_iam(&self) -> bool {

@@ -38,6 +38,7 @@ pub const POLICY_FIELDS: &[&str] = &[
     "scps",
     "rcps",
     "vpcEndpoint",
+    "managementAccount",
 ];
 /// Fields of an SCP or RCP level.
 pub const LEVEL_FIELDS: &[&str] = &["orgIdentifier", "policies"];
@@ -106,6 +107,8 @@ pub struct TestFile {
     /// Organization identifiers of the SCP levels, in order.
     pub scp_levels: Vec<String>,
     pub rcp_levels: Vec<String>,
+    /// The organization's management account (`policies.managementAccount`).
+    pub management_account: Option<String>,
     /// Context shared by every case: key, values, multivalued.
     pub context: Vec<(String, Vec<String>, bool)>,
     /// The default principal of the cases.
@@ -319,6 +322,10 @@ fn read_policies(node: &Node, file: &mut TestFile) {
             "session" => single(value, Slot::Session, &place, file),
             "resource" => single(value, Slot::Resource, &place, file),
             "scps" | "rcps" => org_levels(value, name == "scps", &place, file),
+            "managementAccount" => match &value.value {
+                Value::String(s) => file.management_account = Some(s.value.clone()),
+                _ => type_error(value, &place, "a string", &mut file.problems),
+            },
             _ => {}
         }
     }

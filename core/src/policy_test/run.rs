@@ -23,6 +23,7 @@ pub struct Resolved {
 pub fn resolve(file: &TestFile, load: &mut dyn FnMut(&str) -> Result<CompiledPolicy, String>) -> Resolved {
     let mut resolved = Resolved::default();
     let policies = &mut resolved.policies;
+    policies.management_account = file.management_account.clone();
     policies.scps = file
         .scp_levels
         .iter()

@@ -166,6 +166,34 @@ fn inline_policies_org_levels_and_context_defaults() {
 }
 
 #[test]
+fn the_management_account_is_spared_by_scps() {
+    let tests = |management: &str| {
+        format!(
+            r#"{{
+  "policies": {{
+    "identity": [{{"Statement": [{{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}]}}],
+    "scps": [{{"orgIdentifier": "r-root", "policies": []}}],
+    "managementAccount": {management}
+  }},
+  "principal": "arn:aws:iam::111122223333:role/app",
+  "cases": [{{"name": "reads", "action": "s3:GetObject", "resource": "*", "expect": "Allowed"}}]
+}}"#
+        )
+    };
+    let (file, results) = run_with(&tests("\"111122223333\""), IDENTITY);
+    assert!(file.problems.is_empty(), "{:?}", file.problems);
+    assert!(results.iter().all(|r| r.passed), "{results:?}");
+    let (_, results) = run_with(&tests("\"999988887777\""), IDENTITY);
+    assert!(results.iter().all(|r| !r.passed), "{results:?}");
+    let (file, _) = run_with(&tests("12"), IDENTITY);
+    assert!(
+        file.problems.iter().any(|p| p.message.contains("managementAccount")),
+        "{:?}",
+        file.problems
+    );
+}
+
+#[test]
 fn test_file_names() {
     assert!(is_test_file("a/bucket-access.iamtest.json"));
     assert!(is_test_file("X.IAMTEST.JSON"));
