@@ -633,40 +633,18 @@ fn service_linked_roles_are_not_restricted_by_scps_or_rcps() {
 
 #[test]
 fn the_management_account_is_not_restricted_by_scps_and_its_resources_not_by_rcps() {
-    let scp = format!(
-        r#""identity": [{}], "scps": [{{"orgIdentifier": "r-root", "policies": [{}]}}], "managementAccount": "{ACCT}""#,
-        allow("*", "*"),
-        deny("*", "*")
-    );
-    assert_eq!(
-        decision(&req(&user(), "sqs:SendMessage", &queue(), &scp)),
-        Decision::Allowed
-    );
-    let member = scp.replace(
-        &format!(r#""managementAccount": "{ACCT}""#),
-        r#""managementAccount": "999988887777""#,
-    );
-    assert_eq!(
-        decision(&req(&user(), "sqs:SendMessage", &queue(), &member)),
-        Decision::ExplicitlyDenied
-    );
-
     let deny_all_rcp = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}}"#;
-    let rcp = format!(
-        r#""identity": [{}], "rcps": [{{"orgIdentifier": "r-root", "policies": [{}]}}], "managementAccount": "{ACCT}""#,
-        allow("*", "*"),
-        deny_all_rcp
-    );
-    assert_eq!(
-        decision(&req(&user(), "sqs:SendMessage", &queue(), &rcp)),
-        Decision::Allowed
-    );
-    let member = rcp.replace(
-        &format!(r#""managementAccount": "{ACCT}""#),
-        r#""managementAccount": "999988887777""#,
-    );
-    assert_eq!(
-        decision(&req(&user(), "sqs:SendMessage", &queue(), &member)),
-        Decision::ExplicitlyDenied
-    );
+    // The caller and the queue are both in ACCT.
+    for (layer, denying) in [("scps", deny("*", "*")), ("rcps", deny_all_rcp.to_owned())] {
+        let policies = |management: &str| {
+            format!(
+                r#""identity": [{}], "{layer}": [{{"orgIdentifier": "r-root", "policies": [{denying}]}}], "managementAccount": "{management}""#,
+                allow("*", "*")
+            )
+        };
+        let in_management = req(&user(), "sqs:SendMessage", &queue(), &policies(ACCT));
+        assert_eq!(decision(&in_management), Decision::Allowed, "{layer}");
+        let in_member = req(&user(), "sqs:SendMessage", &queue(), &policies("999988887777"));
+        assert_eq!(decision(&in_member), Decision::ExplicitlyDenied, "{layer}");
+    }
 }
