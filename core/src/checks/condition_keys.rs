@@ -4,23 +4,12 @@
 //! keys none of the statement's actions support.
 
 use super::list_util::rename_operator_fix;
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::{Action, KeyInfo, catalog, distance, has_wildcard, max_distance};
-use crate::finding::{Fix, Severity, Tag};
+use crate::finding::{Fix, Tag};
 use crate::json::JsonString;
 use crate::model::{Condition, ConditionEntry, ConditionOperatorBlock, Statement};
 use crate::operator::{Family, ParsedOperator, Qualifier, all_operator_names, parse};
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     INVALID_CONDITION_OPERATOR,

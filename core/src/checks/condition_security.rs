@@ -3,24 +3,13 @@
 //! `dynamodb:Attributes` without `dynamodb:Select`, and `aws:VpcSourceIp` without its VPC.
 
 use super::type_support::{KeyUse, key_uses, uses_key};
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::has_wildcard;
-use crate::finding::{Fix, Severity};
+use crate::finding::Fix;
 use crate::model::{ConditionValue, Effect};
 use crate::operator::Family;
 use ipnet::IpNet;
 use std::net::IpAddr;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     PRIVATE_IP_ADDRESS,

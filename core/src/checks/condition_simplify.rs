@@ -8,23 +8,12 @@
 //! a set qualifier (for a multivalued key an empty set blurs "present"). `StringLikeIfExists` with
 //! `"*"` is always true, which is another finding (the condition is useless), not a `Null` test.
 
-use super::{Check, Context, Rule, Sink};
-use crate::finding::{Edit, Fix, Severity, Tag};
+use super::{Context, Rule, Sink};
+use crate::finding::{Edit, Fix, Tag};
 use crate::json::Value;
 use crate::model::{ConditionEntry, ConditionOperatorBlock, ConditionValue};
 use crate::operator::{Comparison, Family, ParsedOperator, parse};
 use crate::span::Span;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     EQUIVALENT_TO_NULL_FALSE,

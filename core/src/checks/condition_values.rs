@@ -4,23 +4,11 @@
 //! operators that do not substitute them.
 
 use super::list_util::rename_operator_fix;
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::{KeyType, catalog};
-use crate::finding::Severity;
 use crate::model::{Condition, ConditionEntry, ConditionOperatorBlock, ConditionValue, ScalarType};
 use crate::operator::{self, Comparison, Family, ParsedOperator, parse};
 use crate::variables::{Piece, has_variables, scan};
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     TYPE_MISMATCH,

@@ -9,6 +9,19 @@ use crate::model::Policy;
 use crate::policy_type::PolicyType;
 use crate::span::Span;
 
+/// Declares a check: `check!(CODE, Severity, "summary", "markdown doc")`. Defined before the
+/// modules below so that each can use it.
+macro_rules! check {
+    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
+        pub const $name: $crate::checks::Check = $crate::checks::Check {
+            code: stringify!($name),
+            severity: $crate::finding::Severity::$sev,
+            summary: $summary,
+            doc: $doc,
+        };
+    };
+}
+
 mod actions;
 mod common;
 mod condition_key_case;

@@ -2,23 +2,11 @@
 //! conditions a data-perimeter RCP needs so that it does not lock out AWS services.
 
 use super::type_support::{KeyUse, key_uses};
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::has_wildcard;
-use crate::finding::Severity;
 use crate::model::{Effect, Statement};
 use crate::operator::Family;
 use crate::policy_type::PolicyType;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     SCP_SYNTAX_ERROR_ACTION_WILDCARD,

@@ -4,20 +4,8 @@
 
 use super::type_support::{Reach, reaches, uses_key};
 use super::{Check, Context, Rule, Sink};
-use crate::finding::Severity;
 use crate::model::Effect;
 use crate::policy_type::PolicyType;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     PASS_ROLE_WITH_NOT_RESOURCE,

@@ -2,20 +2,8 @@
 //! counted (IAM and Organizations minify the document), every character of a string is.
 
 use super::{Check, Context, Rule, Sink};
-use crate::finding::Severity;
 use crate::policy_type::PolicyType;
 use crate::span::Span;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     POLICY_SIZE_EXCEEDS_SCP_QUOTA,

@@ -4,21 +4,10 @@
 
 use super::common::{is_incomplete, removal_span, suggest};
 use super::type_support::is_certainly;
-use super::{Check, Context, Rule, Sink};
-use crate::finding::{Fix, Severity};
+use super::{Context, Rule, Sink};
+use crate::finding::Fix;
 use crate::model::{Effect, Principal, STATEMENT_ELEMENTS, Statement};
 use crate::policy_type::PolicyType;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     UNSUPPORTED_PRINCIPAL,

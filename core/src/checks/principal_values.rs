@@ -4,23 +4,12 @@
 
 use super::common::suggest;
 use super::type_support::{entries, is_saml_provider};
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::has_wildcard;
-use crate::finding::{Fix, Severity, Tag};
+use crate::finding::{Fix, Tag};
 use crate::json::JsonString;
 use crate::model::Principal;
 use crate::policy_type::PolicyType;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     INVALID_PRINCIPAL_KEY,

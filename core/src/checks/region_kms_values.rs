@@ -2,22 +2,11 @@
 //! `...Region` keys of services) or a KMS key (`s3:x-amz-server-side-encryption-aws-kms-key-id`,
 //! `secretsmanager:KmsKeyArn`, the ARN-typed KMS key keys).
 
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::{KeyType, PARTITIONS, REGIONS, catalog, distance, has_wildcard, wildcard_match};
-use crate::finding::{Fix, Severity};
+use crate::finding::Fix;
 use crate::model::ConditionEntry;
 use crate::operator::{Comparison, Family, parse};
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     INVALID_REGION,

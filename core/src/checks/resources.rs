@@ -6,26 +6,15 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::list_util::{redundant_entries, remove_item_fix};
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::{
     Presence, ResourceType, arn_matches_template, catalog, has_wildcard, is_known_partition, region_partition,
 };
-use crate::finding::{Fix, Severity, Tag};
+use crate::finding::{Fix, Tag};
 use crate::json::JsonString;
 use crate::model::Statement;
 use crate::span::Span;
 use crate::variables::{Piece, scan};
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     INVALID_ARN_PREFIX,

@@ -3,21 +3,9 @@
 //! calling resource. Also `s3:prefix` where omitting it slips past a deny.
 
 use super::type_support::{key_uses, uses_key};
-use super::{Check, Context, Rule, Sink};
-use crate::finding::Severity;
+use super::{Context, Rule, Sink};
 use crate::model::Effect;
 use crate::policy_type::PolicyType;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL,

@@ -16,21 +16,10 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::common::is_incomplete;
 use super::list_util::pattern_covers;
-use super::{Check, Context, Rule, Sink, statement_canon};
-use crate::finding::{Severity, Tag};
+use super::{Context, Rule, Sink, statement_canon};
+use crate::finding::Tag;
 use crate::model::{Effect, Principal, Statement, StringList};
 use crate::span::Span;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     REDUNDANT_STATEMENT,

@@ -18,22 +18,10 @@
 //! - `NotAction`: the statement reaches every action not listed, in every service; it is
 //!   reported when a well-known action that supports no tag key is among them.
 
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::{Action, catalog, has_wildcard, wildcard_match};
-use crate::finding::Severity;
 use crate::model::{ConditionEntry, Effect, Statement, StringList};
 use crate::operator::{Family, ParsedOperator, Qualifier, parse};
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE,

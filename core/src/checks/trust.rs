@@ -4,23 +4,12 @@
 
 use super::common::removal_span;
 use super::type_support::{GITHUB_OIDC, KeyUse, Reach, entries, is_saml_provider, key_uses, oidc_provider, reaches};
-use super::{Check, Context, Rule, Sink};
+use super::{Context, Rule, Sink};
 use crate::catalog::has_wildcard;
-use crate::finding::{Fix, Severity};
+use crate::finding::Fix;
 use crate::model::{Effect, Principal, Statement};
 use crate::operator::Qualifier;
 use crate::policy_type::PolicyType;
-
-macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
-        pub const $name: Check = Check {
-            code: stringify!($name),
-            severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 check!(
     ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE,
