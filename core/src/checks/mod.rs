@@ -12,7 +12,7 @@ use crate::span::Span;
 /// Declares a check: `check!(CODE, Severity, "summary", "markdown doc")`. Defined before the
 /// modules below so that each can use it.
 macro_rules! check {
-    ($name:ident, $sev:ident, $summary:literal, $doc:literal) => {
+    ($name:ident, $sev:ident, $summary:literal, $doc:expr) => {
         pub const $name: $crate::checks::Check = $crate::checks::Check {
             code: stringify!($name),
             severity: $crate::finding::Severity::$sev,

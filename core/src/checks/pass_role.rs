@@ -7,292 +7,140 @@ use super::{Check, Context, Rule, Sink};
 use crate::model::Effect;
 use crate::policy_type::PolicyType;
 
-check!(
+/// A check of the two families, whose docs differ only in a phrase and the example: the family
+/// gives the severity, the key that narrows the action, why it matters and what to write
+/// instead; each check its code, summary, the "where ..." phrase and its example.
+macro_rules! widely_granted {
+    ($sev:ident, $key:literal, $why:literal, $instead:literal, $name:ident, $summary:literal, $where:literal, $example:literal) => {
+        check!(
+            $name,
+            $sev,
+            $summary,
+            concat!(
+                "## What it does\nReports an `Allow` statement of an identity policy or permissions boundary where ",
+                $where,
+                " and no\ncondition on `",
+                $key,
+                "` narrows it.\n\n## Why is this bad\n",
+                $why,
+                "\n\n## Example\n```json\n",
+                $example,
+                "\n```\n\n## Use instead\n```json\n",
+                $instead,
+                "\n```\n"
+            )
+        );
+    };
+}
+
+macro_rules! pass_role {
+    ($($args:tt)*) => {
+        widely_granted!(
+            SecurityWarning,
+            "iam:PassedToService",
+            r#"The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`."#,
+            r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
+ "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}"#,
+            $($args)*
+        );
+    };
+}
+
+macro_rules! create_slr {
+    ($($args:tt)*) => {
+        widely_granted!(
+            Warning,
+            "iam:AWSServiceName",
+            r#"The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`."#,
+            r#"{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
+ "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}"#,
+            $($args)*
+        );
+    };
+}
+
+pass_role!(
     PASS_ROLE_WITH_NOT_RESOURCE,
-    SecurityWarning,
     "iam:PassRole with NotResource",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where iam:PassRole with NotResource and no
-condition on `iam:PassedToService` narrows it.
-
-## Why is this bad
-The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
- "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
-```
-"#
+    "iam:PassRole with NotResource",
+    r#"{"Effect": "Allow", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::111122223333:role/Admin"}"#
 );
 
-check!(
+pass_role!(
     PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
-    SecurityWarning,
     "A wildcard action reaches iam:PassRole with NotResource",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where a wildcard action reaches iam:PassRole with NotResource and no
-condition on `iam:PassedToService` narrows it.
-
-## Why is this bad
-The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "iam:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
- "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
-```
-"#
+    "a wildcard action reaches iam:PassRole with NotResource",
+    r#"{"Effect": "Allow", "Action": "iam:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}"#
 );
 
-check!(
+pass_role!(
     PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE,
-    SecurityWarning,
     "NotAction and NotResource reach iam:PassRole",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where notAction and NotResource reach iam:PassRole and no
-condition on `iam:PassedToService` narrows it.
-
-## Why is this bad
-The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
-
-## Example
-```json
-{"Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
- "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
-```
-"#
+    "NotAction and NotResource reach iam:PassRole",
+    r#"{"Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}"#
 );
 
-check!(
+pass_role!(
     PASS_ROLE_WITH_STAR_IN_RESOURCE,
-    SecurityWarning,
     "iam:PassRole on Resource \"*\"",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where iam:PassRole on Resource "*" and no
-condition on `iam:PassedToService` narrows it.
-
-## Why is this bad
-The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
- "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
-```
-"#
+    "iam:PassRole on Resource \"*\"",
+    r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}"#
 );
 
-check!(
+pass_role!(
     PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
-    SecurityWarning,
     "A wildcard action reaches iam:PassRole on Resource \"*\"",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where a wildcard action reaches iam:PassRole on Resource "*" and no
-condition on `iam:PassedToService` narrows it.
-
-## Why is this bad
-The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
- "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
-```
-"#
+    "a wildcard action reaches iam:PassRole on Resource \"*\"",
+    r#"{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}"#
 );
 
-check!(
+pass_role!(
     PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
-    SecurityWarning,
     "NotAction reaches iam:PassRole on Resource \"*\"",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where notAction reaches iam:PassRole on Resource "*" and no
-condition on `iam:PassedToService` narrows it.
-
-## Why is this bad
-The statement passes any role to any service — including roles with more permissions than the caller's, a privilege escalation. Name the resources, and add a condition on `iam:PassedToService`.
-
-## Example
-```json
-{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/lambda-*",
- "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}
-```
-"#
+    "NotAction reaches iam:PassRole on Resource \"*\"",
+    r#"{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#
 );
 
-check!(
+create_slr!(
     CREATE_SLR_WITH_NOT_RESOURCE,
-    Warning,
     "iam:CreateServiceLinkedRole with NotResource",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where iam:CreateServiceLinkedRole with NotResource and no
-condition on `iam:AWSServiceName` narrows it.
-
-## Why is this bad
-The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
- "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
-```
-"#
+    "iam:CreateServiceLinkedRole with NotResource",
+    r#"{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "NotResource": "arn:aws:iam::111122223333:role/Admin"}"#
 );
 
-check!(
+create_slr!(
     CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE,
-    Warning,
     "A wildcard action reaches iam:CreateServiceLinkedRole with NotResource",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where a wildcard action reaches iam:CreateServiceLinkedRole with NotResource and no
-condition on `iam:AWSServiceName` narrows it.
-
-## Why is this bad
-The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "iam:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
- "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
-```
-"#
+    "a wildcard action reaches iam:CreateServiceLinkedRole with NotResource",
+    r#"{"Effect": "Allow", "Action": "iam:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}"#
 );
 
-check!(
+create_slr!(
     CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE,
-    Warning,
     "NotAction and NotResource reach iam:CreateServiceLinkedRole",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where notAction and NotResource reach iam:CreateServiceLinkedRole and no
-condition on `iam:AWSServiceName` narrows it.
-
-## Why is this bad
-The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
-
-## Example
-```json
-{"Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
- "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
-```
-"#
+    "NotAction and NotResource reach iam:CreateServiceLinkedRole",
+    r#"{"Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:iam::111122223333:role/Admin"}"#
 );
 
-check!(
+create_slr!(
     CREATE_SLR_WITH_STAR_IN_RESOURCE,
-    Warning,
     "iam:CreateServiceLinkedRole on Resource \"*\"",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where iam:CreateServiceLinkedRole on Resource "*" and no
-condition on `iam:AWSServiceName` narrows it.
-
-## Why is this bad
-The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
- "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
-```
-"#
+    "iam:CreateServiceLinkedRole on Resource \"*\"",
+    r#"{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"}"#
 );
 
-check!(
+create_slr!(
     CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE,
-    Warning,
     "A wildcard action reaches iam:CreateServiceLinkedRole on Resource \"*\"",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where a wildcard action reaches iam:CreateServiceLinkedRole on Resource "*" and no
-condition on `iam:AWSServiceName` narrows it.
-
-## Why is this bad
-The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
-
-## Example
-```json
-{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
- "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
-```
-"#
+    "a wildcard action reaches iam:CreateServiceLinkedRole on Resource \"*\"",
+    r#"{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}"#
 );
 
-check!(
+create_slr!(
     CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
-    Warning,
     "NotAction reaches iam:CreateServiceLinkedRole on Resource \"*\"",
-    r#"## What it does
-Reports an `Allow` statement of an identity policy or permissions boundary where notAction reaches iam:CreateServiceLinkedRole on Resource "*" and no
-condition on `iam:AWSServiceName` narrows it.
-
-## Why is this bad
-The statement creates the service-linked role of any service. Name the resources, and add a condition on `iam:AWSServiceName`.
-
-## Example
-```json
-{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}
-```
-
-## Use instead
-```json
-{"Effect": "Allow", "Action": "iam:CreateServiceLinkedRole", "Resource": "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*",
- "Condition": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}}}
-```
-"#
+    "NotAction reaches iam:CreateServiceLinkedRole on Resource \"*\"",
+    r#"{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#
 );
 
 pub const RULE: Rule = Rule {
