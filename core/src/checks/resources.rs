@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::list_util::{redundant_entries, remove_item_fix};
-use super::{Context, Rule, Sink};
+use super::{Check, Context, Rule, Sink};
 use crate::catalog::{
     Presence, ResourceType, arn_matches_template, catalog, has_wildcard, is_known_partition, region_partition,
 };
@@ -602,29 +602,57 @@ fn looks_like_region(region: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
+/// An optional ARN field (region, account) and whether the service's ARNs have it.
+struct Field<'a> {
+    value: &'a str,
+    presence: Presence,
+    /// Article and name, for messages: ("a", "region").
+    noun: (&'static str, &'static str),
+    missing: &'static Check,
+    not_allowed: &'static Check,
+}
+
+impl Field<'_> {
+    /// Reports the field missing where every ARN of the service has it, or present where none
+    /// has; true when it reported. `spans`: the field's, and the empty place where it belongs.
+    fn check(&self, (field_span, empty_span): (Span, Span), out: &mut Sink) -> bool {
+        let (article, name) = self.noun;
+        match self.presence {
+            Presence::Always if self.value.is_empty() => {
+                out.report(
+                    self.missing,
+                    empty_span,
+                    format!("this service's ARNs have {article} {name}: give one, or \"*\" for any"),
+                );
+                true
+            }
+            Presence::Never if !self.value.is_empty() && !has_wildcard(self.value) => {
+                out.report(
+                    self.not_allowed,
+                    field_span,
+                    format!("this service's ARNs have no {name}: remove \"{}\"", self.value),
+                )
+                .fixes
+                .push(Fix::replace(format!("Remove the {name}"), field_span, ""));
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Region checks; true when one reported something.
 fn check_region(region: &str, partition: &str, types: &[ResourceType], spans: (Span, Span), out: &mut Sink) -> bool {
-    let (field_span, empty_span) = spans;
-    match presence(types, ResourceType::has_region) {
-        Presence::Always if region.is_empty() => {
-            out.report(
-                &MISSING_ARN_REGION,
-                empty_span,
-                "this service's ARNs have a region: give one, or \"*\" for any",
-            );
-            return true;
-        }
-        Presence::Never if !region.is_empty() && !has_wildcard(region) => {
-            out.report(
-                &ARN_REGION_NOT_ALLOWED,
-                field_span,
-                format!("this service's ARNs have no region: remove \"{region}\""),
-            )
-            .fixes
-            .push(Fix::replace("Remove the region", field_span, ""));
-            return true;
-        }
-        _ => {}
+    let field_span = spans.0;
+    let region_field = Field {
+        value: region,
+        presence: presence(types, ResourceType::has_region),
+        noun: ("a", "region"),
+        missing: &MISSING_ARN_REGION,
+        not_allowed: &ARN_REGION_NOT_ALLOWED,
+    };
+    if region_field.check(spans, out) {
+        return true;
     }
     if region.is_empty() || has_wildcard(region) {
         return false;
@@ -652,27 +680,16 @@ fn check_region(region: &str, partition: &str, types: &[ResourceType], spans: (S
 
 /// Account checks; true when one reported something.
 fn check_account(account: &str, types: &[ResourceType], spans: (Span, Span), out: &mut Sink) -> bool {
-    let (field_span, empty_span) = spans;
-    match presence(types, ResourceType::has_account) {
-        Presence::Always if account.is_empty() => {
-            out.report(
-                &MISSING_ARN_ACCOUNT,
-                empty_span,
-                "this service's ARNs have an account ID: give one, or \"*\" for any",
-            );
-            return true;
-        }
-        Presence::Never if !account.is_empty() && !has_wildcard(account) => {
-            out.report(
-                &ARN_ACCOUNT_NOT_ALLOWED,
-                field_span,
-                format!("this service's ARNs have no account ID: remove \"{account}\""),
-            )
-            .fixes
-            .push(Fix::replace("Remove the account ID", field_span, ""));
-            return true;
-        }
-        _ => {}
+    let field_span = spans.0;
+    let account_field = Field {
+        value: account,
+        presence: presence(types, ResourceType::has_account),
+        noun: ("an", "account ID"),
+        missing: &MISSING_ARN_ACCOUNT,
+        not_allowed: &ARN_ACCOUNT_NOT_ALLOWED,
+    };
+    if account_field.check(spans, out) {
+        return true;
     }
     if account.is_empty() || has_wildcard(account) || account == "aws" {
         return false;
