@@ -357,16 +357,7 @@ mod tests {
     #[test]
     fn fix_replaces_token() {
         let text = policy(r#""s3:GetObjekt""#);
-        let doc = crate::json::parse(&text);
-        let p = crate::model::Policy::from_json(&doc);
-        let ctx = crate::checks::Context {
-            text: &text,
-            json: &doc,
-            policy: &p,
-            policy_type: Identity,
-            type_is_explicit: true,
-        };
-        let f = crate::checks::run_all(&ctx);
+        let f = crate::checks::test_support::all_findings(&text, Identity);
         let fix = f
             .iter()
             .find(|f| f.code == "INVALID_ACTION")
@@ -409,16 +400,7 @@ mod tests {
             (r#"["s3:GetObject", "s3:*", "ec2:X"]"#, r#"["s3:*", "ec2:X"]"#),
         ] {
             let text = policy(actions);
-            let doc = crate::json::parse(&text);
-            let p = crate::model::Policy::from_json(&doc);
-            let ctx = crate::checks::Context {
-                text: &text,
-                json: &doc,
-                policy: &p,
-                policy_type: Identity,
-                type_is_explicit: true,
-            };
-            let f = crate::checks::run_all(&ctx);
+            let f = crate::checks::test_support::all_findings(&text, Identity);
             let edit = f
                 .iter()
                 .find(|f| f.code == "REDUNDANT_ACTION")

@@ -1,23 +1,12 @@
 //! Test helper: applying a finding's fix to the text.
 
-use super::{Context, run_all};
-use crate::json;
-use crate::model::Policy;
+use super::test_support::all_findings;
 use crate::policy_type::PolicyType;
 
 /// The text after applying the first fix of the first `code` finding, or `None` when there is
 /// no such finding or it has no fix.
 pub fn apply_fix(text: &str, policy_type: PolicyType, code: &str) -> Option<String> {
-    let doc = json::parse(text);
-    let policy = Policy::from_json(&doc);
-    let ctx = Context {
-        text,
-        json: &doc,
-        policy: &policy,
-        policy_type,
-        type_is_explicit: true,
-    };
-    let finding = run_all(&ctx).into_iter().find(|f| f.code == code)?;
+    let finding = all_findings(text, policy_type).into_iter().find(|f| f.code == code)?;
     let fix = finding.fixes.into_iter().next()?;
     let mut edits = fix.edits;
     edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));

@@ -194,9 +194,8 @@ pub(crate) mod test_support {
     use super::*;
     use crate::json;
 
-    /// Runs all checks on `text` as a policy of `policy_type` and returns the findings of `code`
-    /// as (code, source text of the span) pairs.
-    pub fn findings_of(text: &str, policy_type: PolicyType, code: &str) -> Vec<(String, String)> {
+    /// Every finding of all checks on `text` as a policy of (explicitly) `policy_type`.
+    pub fn all_findings(text: &str, policy_type: PolicyType) -> Vec<Finding> {
         let doc = json::parse(text);
         let policy = Policy::from_json(&doc);
         let ctx = Context {
@@ -207,6 +206,12 @@ pub(crate) mod test_support {
             type_is_explicit: true,
         };
         run_all(&ctx)
+    }
+
+    /// Runs all checks on `text` as a policy of `policy_type` and returns the findings of `code`
+    /// as (code, source text of the span) pairs.
+    pub fn findings_of(text: &str, policy_type: PolicyType, code: &str) -> Vec<(String, String)> {
+        all_findings(text, policy_type)
             .into_iter()
             .filter(|f| f.code == code)
             .map(|f| (f.message, text.get(f.span.range()).unwrap_or("<bad span>").to_owned()))
