@@ -13,9 +13,12 @@ use std::cell::RefCell;
 const MAX_ENTRIES: usize = 4096;
 const MAX_BYTES: usize = 16 << 20;
 
+/// Findings by rule, then by the piece's text (looked up by `&str`, so a replay allocates
+/// nothing but the findings).
 #[derive(Default)]
 struct Memo {
-    entries: FxHashMap<(&'static str, String), Vec<Finding>>,
+    entries: FxHashMap<&'static str, FxHashMap<String, Vec<Finding>>>,
+    len: usize,
     bytes: usize,
 }
 
@@ -36,7 +39,8 @@ impl Sink {
         let replay = MEMO.with(|memo| {
             memo.borrow()
                 .entries
-                .get(&(rule, piece.to_owned()))
+                .get(rule)
+                .and_then(|by_text| by_text.get(piece))
                 .map(|found| found.iter().map(|f| shift(f, span.start, true)).collect::<Vec<_>>())
         });
         if let Some(findings) = replay {
@@ -55,11 +59,12 @@ impl Sink {
         let relative: Vec<Finding> = added.iter().map(|f| shift(f, span.start, false)).collect();
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
-            if memo.entries.len() >= MAX_ENTRIES || memo.bytes + piece.len() > MAX_BYTES {
+            if memo.len >= MAX_ENTRIES || memo.bytes + piece.len() > MAX_BYTES {
                 *memo = Memo::default();
             }
+            memo.len += 1;
             memo.bytes += piece.len();
-            memo.entries.insert((rule, piece.to_owned()), relative);
+            memo.entries.entry(rule).or_default().insert(piece.to_owned(), relative);
         });
     }
 }
