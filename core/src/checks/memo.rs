@@ -18,8 +18,14 @@ const MAX_BYTES: usize = 16 << 20;
 #[derive(Default)]
 struct Memo {
     entries: FxHashMap<&'static str, FxHashMap<String, Vec<Finding>>>,
-    len: usize,
     bytes: usize,
+}
+
+impl Memo {
+    /// Entries over all rules (a handful of rules use the memo).
+    fn len(&self) -> usize {
+        self.entries.values().map(FxHashMap::len).sum()
+    }
 }
 
 thread_local! {
@@ -59,10 +65,9 @@ impl Sink {
         let relative: Vec<Finding> = added.iter().map(|f| shift(f, span.start, false)).collect();
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
-            if memo.len >= MAX_ENTRIES || memo.bytes + piece.len() > MAX_BYTES {
+            if memo.len() >= MAX_ENTRIES || memo.bytes + piece.len() > MAX_BYTES {
                 *memo = Memo::default();
             }
-            memo.len += 1;
             memo.bytes += piece.len();
             memo.entries.entry(rule).or_default().insert(piece.to_owned(), relative);
         });
