@@ -30,6 +30,7 @@ fn main() {
         policy: &policy,
         policy_type: PolicyType::Identity,
         type_is_explicit: false,
+        host: None,
     };
     let actions: Vec<&str> = policy
         .statements

@@ -2,6 +2,7 @@
 
 use crate::checks::{self, Context};
 use crate::finding::Finding;
+use crate::host::{EmbeddedPolicy, render};
 use crate::json::{self, JsonDocument};
 use crate::model::Policy;
 use crate::policy_type::{PolicyType, TypeSource};
@@ -38,12 +39,62 @@ pub fn analyze(text: &str, doc: &JsonDocument, options: Options<'_>) -> Analysis
         policy: &policy,
         policy_type,
         type_is_explicit: type_source != TypeSource::Inferred,
+        host: None,
     };
     Analysis {
         findings: checks::run_all(&ctx),
         policy_type,
         type_source,
     }
+}
+
+/// Checks a policy found in a template (`text` is the template). Findings that touch a value
+/// only known at deploy time are dropped, and fixes are written in the template's syntax (or
+/// dropped when they cannot be).
+pub fn analyze_embedded(text: &str, embedded: &EmbeddedPolicy, options: Options<'_>) -> Analysis {
+    let policy = Policy::from_json(&embedded.json);
+    let (policy_type, type_source) = resolve_embedded_type(&policy, embedded, options);
+    let ctx = Context {
+        text,
+        json: &embedded.json,
+        policy: &policy,
+        policy_type,
+        type_is_explicit: type_source != TypeSource::Inferred,
+        host: Some(embedded),
+    };
+    let mut findings = checks::run_all(&ctx);
+    findings.retain(|f| !embedded.touches_unknown(f.span));
+    let root = embedded.json.root.as_ref();
+    for f in &mut findings {
+        f.related
+            .retain(|r| !r.span.is_empty() || r.span.start != embedded.span.start);
+        let fixes = std::mem::take(&mut f.fixes);
+        f.fixes = render::fixes(fixes, embedded.syntax, text, root)
+            .into_iter()
+            .filter(|fix| fix.edits.iter().all(|e| !embedded.touches_unknown(e.span)))
+            .collect();
+    }
+    Analysis {
+        findings,
+        policy_type,
+        type_source,
+    }
+}
+
+/// The type of an embedded policy: where it stands in the template says it; else given by the
+/// user; else inferred.
+pub fn resolve_embedded_type(
+    policy: &Policy<'_>,
+    embedded: &EmbeddedPolicy,
+    options: Options<'_>,
+) -> (PolicyType, TypeSource) {
+    if let Some(from_host) = embedded.policy_type {
+        return (from_host, TypeSource::Template);
+    }
+    if let Some(given) = options.policy_type {
+        return (given, TypeSource::Given);
+    }
+    (PolicyType::infer(policy), TypeSource::Inferred)
 }
 
 /// The policy type: given, else from the file name, else inferred from the content.

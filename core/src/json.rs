@@ -76,11 +76,90 @@ pub struct JsonString {
     pub terminated: bool,
     /// True when the source contains escapes, so decoded and source offsets differ.
     pub has_escapes: bool,
+    /// Set for strings read from a template (YAML, HCL, a JSON string inside a string): how the
+    /// decoded value maps to the source, and which parts are only known at deploy time.
+    pub host: Option<Box<HostString>>,
+}
+
+/// How a string read from a template maps to its source. Plain JSON policies never need it:
+/// their strings are one token whose escapes [`JsonString::source_span`] re-scans.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HostString {
+    /// The source span of the content, without quotes, tag or block-scalar header.
+    pub content: Span,
+    /// Decoded text ↔ source, in order and without gaps in the decoded text. Verbatim pieces
+    /// map byte for byte; the others (escapes, folded line breaks, `$${`) map as a whole.
+    pub pieces: Vec<Piece>,
+    /// Decoded byte ranges whose value is only known at deploy time (`${AWS::AccountId}`,
+    /// `!Ref Bucket`, `${var.name}`): the decoded text holds a stand-in there.
+    pub unknown: Vec<std::ops::Range<usize>>,
+}
+
+/// One run of a [`HostString`]: `decoded.start..decoded.start + decoded_len` of the value comes
+/// from `source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub decoded: usize,
+    pub decoded_len: usize,
+    pub source: Span,
+    pub verbatim: bool,
+}
+
+impl HostString {
+    /// The source span of a decoded byte range.
+    pub fn source_span(&self, decoded: std::ops::Range<usize>) -> Span {
+        let locate = |at: usize, is_end: bool| -> Option<usize> {
+            let index = self.pieces.partition_point(|p| {
+                let piece_end = p.decoded + p.decoded_len;
+                if is_end { piece_end < at } else { piece_end <= at }
+            });
+            let piece = self.pieces.get(index)?;
+            let offset = at.saturating_sub(piece.decoded);
+            Some(if piece.verbatim {
+                piece.source.start + offset.min(piece.source.len())
+            } else if (is_end && offset > 0) || (!is_end && offset >= piece.decoded_len && piece.decoded_len > 0) {
+                piece.source.end
+            } else {
+                piece.source.start
+            })
+        };
+        let last = self.pieces.last().map_or(self.content.end, |p| p.source.end);
+        let start = locate(decoded.start, false).unwrap_or(last);
+        let end = locate(decoded.end, true).unwrap_or(last).max(start);
+        Span::new(start, end)
+    }
+
+    /// Whether a decoded range touches a part only known at deploy time.
+    pub fn touches_unknown(&self, decoded: &std::ops::Range<usize>) -> bool {
+        self.unknown
+            .iter()
+            .any(|u| u.start < decoded.end.max(decoded.start + 1) && decoded.start < u.end.max(u.start + 1))
+    }
 }
 
 impl JsonString {
+    /// A string with no host mapping (its span is a JSON string token).
+    pub fn new(value: String, span: Span, terminated: bool, has_escapes: bool) -> JsonString {
+        JsonString {
+            value,
+            span,
+            terminated,
+            has_escapes,
+            host: None,
+        }
+    }
+
+    /// Whether part of the value is only known at deploy time (a template's intrinsic
+    /// function or interpolation), so checks cannot judge the value as written.
+    pub fn has_unknown(&self) -> bool {
+        self.host.as_ref().is_some_and(|h| !h.unknown.is_empty())
+    }
+
     /// The source span of the text between the quotes.
     pub fn content_span(&self) -> Span {
+        if let Some(host) = &self.host {
+            return host.content;
+        }
         let start = (self.span.start + 1).min(self.span.end);
         let end = if self.terminated {
             self.span.end.saturating_sub(1).max(start)
@@ -93,6 +172,9 @@ impl JsonString {
     /// Maps a byte range of the decoded value to a source span. Exact when the string has no
     /// escapes; otherwise re-scans the token.
     pub fn source_span(&self, source: &str, decoded: std::ops::Range<usize>) -> Span {
+        if let Some(host) = &self.host {
+            return host.source_span(decoded);
+        }
         let content = self.content_span();
         if !self.has_escapes {
             return Span::new(content.start + decoded.start, content.start + decoded.end).clamp_to(content);
@@ -530,12 +612,7 @@ fn decode_string(text: &str, span: Span, _end: usize, b: &mut Builder<'_>) -> Js
             c => value.push(c),
         }
     }
-    JsonString {
-        value,
-        span,
-        terminated,
-        has_escapes,
-    }
+    JsonString::new(value, span, terminated, has_escapes)
 }
 
 fn ends_with_escaped_quote(raw: &str) -> bool {

@@ -8,6 +8,7 @@ pub mod completion;
 pub mod config;
 pub mod eval;
 pub mod finding;
+pub mod host;
 pub mod hover;
 pub mod json;
 mod json_grammar;

@@ -25,6 +25,8 @@ pub enum TypeSource {
     FileName,
     /// Inferred from the content.
     Inferred,
+    /// From where the policy stands in a template (`AssumeRolePolicyDocument` is a trust policy).
+    Template,
 }
 
 impl PolicyType {

@@ -38,7 +38,7 @@ impl Sink {
     /// a did-you-mean search are not recorded, since the per-document search budget makes them
     /// depend on the rest of the document.
     pub fn memoized(&mut self, rule: &'static str, text: &str, span: Span, compute: impl FnOnce(&mut Sink)) {
-        let Some(piece) = text.get(span.range()) else {
+        let Some(piece) = text.get(span.range()).filter(|_| self.memo) else {
             compute(self);
             return;
         };

@@ -131,6 +131,8 @@ pub struct Context<'a> {
     /// Whether the type was given by the user (or a file-name convention) rather than inferred;
     /// type-specific errors are only raised when the type is certain.
     pub type_is_explicit: bool,
+    /// Where the policy stands when it is embedded in a template (`None` for a JSON policy).
+    pub host: Option<&'a crate::host::EmbeddedPolicy>,
 }
 
 /// Did-you-mean searches per document: each scans the catalog, so a document with thousands of
@@ -141,6 +143,9 @@ const SUGGESTION_BUDGET: usize = 200;
 pub struct Sink {
     findings: Vec<Finding>,
     suggestions_left: usize,
+    /// Whether findings may be replayed by text (see `memo.rs`): only for JSON policies, where
+    /// the same text always reads the same.
+    memo: bool,
 }
 
 impl Default for Sink {
@@ -148,6 +153,7 @@ impl Default for Sink {
         Self {
             findings: Vec::new(),
             suggestions_left: SUGGESTION_BUDGET,
+            memo: true,
         }
     }
 }
@@ -180,7 +186,10 @@ impl Sink {
 
 /// Runs every rule and returns the findings sorted by position.
 pub fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
-    let mut sink = Sink::default();
+    let mut sink = Sink {
+        memo: ctx.host.is_none(),
+        ..Sink::default()
+    };
     for rule in RULES {
         (rule.run)(ctx, &mut sink);
     }
@@ -204,6 +213,7 @@ pub(crate) mod test_support {
             policy: &policy,
             policy_type,
             type_is_explicit: true,
+            host: None,
         };
         run_all(&ctx)
     }

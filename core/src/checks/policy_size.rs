@@ -215,11 +215,20 @@ fn quota(ty: PolicyType) -> (usize, &'static Check, &'static str) {
 
 fn run(ctx: &Context<'_>, out: &mut Sink) {
     let (limit, check, what) = quota(ctx.policy_type);
+    // A template's policy is sent to AWS as JSON: count that, not the template's text.
+    let compact;
+    let text = match (ctx.host, ctx.json.root.as_ref()) {
+        (Some(_), Some(root)) => {
+            compact = crate::host::compact_json(root);
+            compact.as_str()
+        }
+        _ => ctx.text,
+    };
     // Cheap bound first: the raw length is an upper bound of the counted size.
-    if ctx.text.chars().count() <= limit {
+    if text.chars().count() <= limit {
         return;
     }
-    let size = counted_size(ctx.text);
+    let size = counted_size(text);
     if size > limit {
         let root = ctx.policy.root_span;
         out.report(

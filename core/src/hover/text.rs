@@ -49,6 +49,7 @@ pub fn policy_type(policy_type: PolicyType, source: TypeSource) -> String {
     let why = match source {
         TypeSource::Given => "given by a setting or flag",
         TypeSource::FileName => "from the file name",
+        TypeSource::Template => "from where it stands in the template",
         TypeSource::Inferred => match policy_type {
             PolicyType::Identity => "inferred: no statement has a Principal",
             PolicyType::Trust => "inferred: a Principal and only sts:AssumeRole* actions",

@@ -3,11 +3,12 @@
 //! `.iam-policy-ls.toml` (see docs/configuration.md).
 
 use super::inputs::{self, Input, Source};
-use super::report::{self, FileReport, Outcome};
+use super::report::{self, FileReport, Outcome, Place, PolicyReport};
 use crate::position::{Encoding, position};
 use clap::{Args, ValueEnum};
 use iam_policy::config::{self, Config};
-use iam_policy::{Options, PolicyType, Severity, analysis, json};
+use iam_policy::host::{self, Contents};
+use iam_policy::{Options, PolicyType, Severity, analysis};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -22,7 +23,8 @@ pub struct CheckArgs {
     /// Check every file as this policy type instead of inferring it.
     #[arg(long, value_parser = parse_policy_type)]
     pub policy_type: Option<PolicyType>,
-    /// Files, directories (searched recursively for *.json policies), or `-` for stdin.
+    /// Files, directories (searched recursively for JSON policies, CloudFormation/SAM templates
+    /// and Terraform files), or `-` for stdin.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
@@ -62,7 +64,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
     let unreadable = reports.iter().any(|r| matches!(r.outcome, Outcome::Unreadable(_)));
     let has_error = reports.iter().any(|r| match &r.outcome {
-        Outcome::Checked { findings, .. } => findings.iter().any(|f| f.severity == Severity::Error),
+        Outcome::Checked { policies, .. } => policies
+            .iter()
+            .flat_map(|p| &p.findings)
+            .any(|f| f.severity == Severity::Error),
         _ => false,
     });
     if config_errors {
@@ -140,29 +145,62 @@ fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> 
     let outcome = match input.source {
         Source::Unreadable(why) => Outcome::Unreadable(why),
         Source::Text(text) => {
-            let doc = json::parse(&text);
             let absolute = (input.display != "-").then(|| {
                 let p = PathBuf::from(&input.display);
                 std::path::absolute(&p).unwrap_or(p)
             });
-            let is_policy = input.explicit
-                || analysis::is_policy_file_name(&input.display)
-                || analysis::looks_like_policy(&doc)
-                || absolute.as_deref().is_some_and(|p| config.glob_type(p).is_some());
-            if is_policy {
-                let path = (input.display != "-").then_some(input.display.as_str());
-                // --policy-type wins over the configuration.
-                let policy_type = policy_type.or_else(|| config.policy_type_for(absolute.as_deref()));
-                let mut result = analysis::analyze(&text, &doc, Options { policy_type, path });
-                config.apply(&mut result.findings);
-                Outcome::Checked {
-                    findings: result.findings,
-                    policy_type: result.policy_type,
-                    type_source: result.type_source,
-                    text,
+            let path = (input.display != "-").then_some(input.display.as_str());
+            // --policy-type wins over the configuration.
+            let policy_type = policy_type.or_else(|| config.policy_type_for(absolute.as_deref()));
+            let options = Options { policy_type, path };
+            match host::read(path, &text) {
+                Contents::Host(_, found) => {
+                    let policies = found
+                        .policies
+                        .iter()
+                        .map(|embedded| {
+                            let mut result = analysis::analyze_embedded(&text, embedded, options);
+                            config.apply(&mut result.findings);
+                            PolicyReport {
+                                findings: result.findings,
+                                policy_type: result.policy_type,
+                                type_source: result.type_source,
+                                place: Some(Place {
+                                    pointer: embedded.pointer.clone(),
+                                    span: embedded.span,
+                                }),
+                            }
+                        })
+                        .collect();
+                    Outcome::Checked { text, policies }
                 }
-            } else {
-                Outcome::Skipped
+                Contents::Json(doc) => {
+                    let is_policy = input.explicit
+                        || analysis::is_policy_file_name(&input.display)
+                        || analysis::looks_like_policy(&doc)
+                        || absolute.as_deref().is_some_and(|p| config.glob_type(p).is_some());
+                    if is_policy {
+                        let mut result = analysis::analyze(&text, &doc, options);
+                        config.apply(&mut result.findings);
+                        let policy = PolicyReport {
+                            findings: result.findings,
+                            policy_type: result.policy_type,
+                            type_source: result.type_source,
+                            place: None,
+                        };
+                        Outcome::Checked {
+                            text,
+                            policies: vec![policy],
+                        }
+                    } else {
+                        Outcome::Skipped
+                    }
+                }
+                Contents::Other if input.explicit => Outcome::Checked {
+                    text,
+                    policies: Vec::new(),
+                },
+                Contents::Other => Outcome::Skipped,
             }
         }
     };

@@ -19,8 +19,22 @@ pub enum Source {
     Unreadable(String),
 }
 
-/// Directories never worth scanning for policies.
-const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", ".terraform", ".venv", "__pycache__"];
+/// Directories never worth scanning for policies (generated CDK templates in `cdk.out` are
+/// checked where their source is).
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "target",
+    ".terraform",
+    ".venv",
+    "__pycache__",
+    "cdk.out",
+    ".aws-sam",
+];
+
+/// Extensions of the files a directory scan reads: JSON policies and templates, YAML
+/// templates, Terraform.
+const SCANNED_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "tf"];
 
 /// Expands the command-line paths into inputs, in a stable order.
 pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
@@ -44,7 +58,11 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
                 .filter_entry(|e| !(e.file_type().is_dir() && e.depth() > 0 && is_skipped_dir(e.path())))
                 .filter_map(Result::ok)
                 .filter(|e| {
-                    e.file_type().is_file() && e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                    e.file_type().is_file()
+                        && e.path()
+                            .extension()
+                            .and_then(|x| x.to_str())
+                            .is_some_and(|x| SCANNED_EXTENSIONS.iter().any(|s| x.eq_ignore_ascii_case(s)))
                 })
                 .map(walkdir::DirEntry::into_path)
                 .collect();

@@ -3,7 +3,7 @@
 use crate::position::{self, Encoding};
 use annotate_snippets::{Level, Renderer, Snippet};
 use iam_policy::policy_type::TypeSource;
-use iam_policy::{Finding, PolicyType, Severity, checks};
+use iam_policy::{Finding, PolicyType, Severity, Span, checks};
 use ropey::Rope;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -22,16 +22,40 @@ pub struct FileReport {
 }
 
 pub enum Outcome {
-    Checked {
-        text: String,
-        findings: Vec<Finding>,
-        policy_type: PolicyType,
-        type_source: TypeSource,
-    },
+    /// Read and checked: the file's text and each policy found in it (one for a JSON policy,
+    /// any number for a template).
+    Checked { text: String, policies: Vec<PolicyReport> },
     /// Not a policy (found while scanning a directory): skipped silently.
     Skipped,
     /// Could not be read; the message says why.
     Unreadable(String),
+}
+
+/// One policy of a checked file.
+pub struct PolicyReport {
+    pub findings: Vec<Finding>,
+    pub policy_type: PolicyType,
+    pub type_source: TypeSource,
+    /// Where the policy stands in the file: `None` for a JSON policy (the whole file).
+    pub place: Option<Place>,
+}
+
+/// A policy's place in a template.
+pub struct Place {
+    /// `Resources.AppRole.Properties.Policies[0].PolicyDocument`, `data.aws_iam_policy_document.read`.
+    pub pointer: String,
+    /// The policy document's byte range in the file.
+    pub span: Span,
+}
+
+impl PolicyReport {
+    /// The pointer and byte range of the policy (a JSON policy is the whole document).
+    fn pointer_and_range(&self, text: &str) -> (&str, [usize; 2]) {
+        match &self.place {
+            Some(p) => (p.pointer.as_str(), [p.span.start, p.span.end]),
+            None => ("", [0, text.len()]),
+        }
+    }
 }
 
 fn level(severity: Severity) -> Level {
@@ -49,9 +73,9 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
     let (mut errors, mut warnings, mut hints, mut files) = (0, 0, 0, 0);
     for report in reports {
         match &report.outcome {
-            Outcome::Checked { text, findings, .. } => {
-                files += 1;
-                for f in findings {
+            Outcome::Checked { text, policies } => {
+                files += policies.len();
+                for (policy, f) in policies.iter().flat_map(|p| p.findings.iter().map(move |f| (p, f))) {
                     match f.severity {
                         Severity::Error => errors += 1,
                         Severity::SecurityWarning | Severity::Warning => warnings += 1,
@@ -62,7 +86,11 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
                         Severity::SecurityWarning => "security warning",
                         _ => "",
                     };
-                    let message = level(f.severity).title(&f.message).id(f.code).snippet(
+                    let place = policy
+                        .place
+                        .as_ref()
+                        .map(|p| format!("in {} ({} policy)", p.pointer, policy.policy_type.as_str()));
+                    let mut message = level(f.severity).title(&f.message).id(f.code).snippet(
                         Snippet::source(excerpt.text)
                             .line_start(excerpt.first_line)
                             .origin(&report.path)
@@ -73,6 +101,9 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
                                     .label(label),
                             ),
                     );
+                    if let Some(place) = &place {
+                        message = message.footer(Level::Note.title(place));
+                    }
                     let _ = writeln!(out, "{}\n", renderer.render(message));
                 }
             }
@@ -148,26 +179,27 @@ pub fn json(reports: &[FileReport]) -> Value {
     let mut all = Vec::new();
     for report in reports {
         match &report.outcome {
-            Outcome::Checked {
-                text,
-                findings,
-                policy_type,
-                type_source,
-            } => {
+            Outcome::Checked { text, policies } => {
                 let rope = Rope::from_str(text);
-                for f in findings {
-                    all.push(json!({
-                        "path": report.path,
-                        "code": f.code,
-                        "severity": f.severity.level(),
-                        "findingType": f.severity.as_str(),
-                        "message": f.message,
-                        "range": lsp_range(&rope, f),
-                        "byteRange": [f.span.start, f.span.end],
-                        "policyType": policy_type.as_str(),
-                        "policyTypeSource": type_source_name(*type_source),
-                        "docs": docs_url(f.code),
-                    }));
+                for policy in policies {
+                    let (pointer, policy_range) = policy.pointer_and_range(text);
+                    let (policy_type, type_source) = (policy.policy_type, policy.type_source);
+                    for f in &policy.findings {
+                        all.push(json!({
+                            "path": report.path,
+                            "code": f.code,
+                            "severity": f.severity.level(),
+                            "findingType": f.severity.as_str(),
+                            "message": f.message,
+                            "range": lsp_range(&rope, f),
+                            "byteRange": [f.span.start, f.span.end],
+                            "policyType": policy_type.as_str(),
+                            "policyTypeSource": type_source_name(type_source),
+                            "policyPointer": pointer,
+                            "policyByteRange": policy_range,
+                            "docs": docs_url(f.code),
+                        }));
+                    }
                 }
             }
             Outcome::Unreadable(why) => all.push(json!({
@@ -190,6 +222,7 @@ pub fn type_source_name(source: TypeSource) -> &'static str {
         TypeSource::Given => "given",
         TypeSource::FileName => "file name",
         TypeSource::Inferred => "inferred from content",
+        TypeSource::Template => "template",
     }
 }
 
@@ -214,9 +247,9 @@ pub fn sarif(reports: &[FileReport]) -> Value {
     for report in reports {
         let uri = sarif_uri(&report.path);
         match &report.outcome {
-            Outcome::Checked { text, findings, .. } => {
+            Outcome::Checked { text, policies } => {
                 let rope = Rope::from_str(text);
-                for f in findings {
+                for f in policies.iter().flat_map(|p| &p.findings) {
                     let start = position::position(&rope, f.span.start, Encoding::Utf16);
                     let end = position::position(&rope, f.span.end, Encoding::Utf16);
                     let mut result = json!({

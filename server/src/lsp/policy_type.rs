@@ -19,7 +19,8 @@ pub struct PolicyTypeParams {
 pub struct PolicyTypeResult {
     /// `identity`, `resource`, `trust`, `scp`, `rcp`, `boundary` or `endpoint`.
     pub policy_type: &'static str,
-    /// `given` (editor setting or configuration), `fileName` or `inferred`.
+    /// `given` (editor setting or configuration), `fileName`, `inferred` or `template` (where
+    /// the policy stands in a template).
     pub source: &'static str,
 }
 
@@ -29,6 +30,7 @@ fn source_name(source: iam_policy::policy_type::TypeSource) -> &'static str {
         TypeSource::Given => "given",
         TypeSource::FileName => "fileName",
         TypeSource::Inferred => "inferred",
+        TypeSource::Template => "template",
     }
 }
 
