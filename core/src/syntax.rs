@@ -1,13 +1,33 @@
-//! The concrete syntax tree: tree-sitter-json, kept between edits so that an edit reparses only
-//! what it touched.
+//! The concrete syntax tree: tree-sitter-json (or the YAML or HCL grammar of a template), kept
+//! between edits so that an edit reparses only what it touched.
 
 use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+/// The grammar a document is parsed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grammar {
+    #[default]
+    Json,
+    Yaml,
+    Hcl,
+}
+
+impl Grammar {
+    fn language(self) -> tree_sitter::Language {
+        match self {
+            Grammar::Json => tree_sitter_json::LANGUAGE.into(),
+            Grammar::Yaml => tree_sitter_yaml::LANGUAGE.into(),
+            Grammar::Hcl => tree_sitter_hcl::LANGUAGE.into(),
+        }
+    }
+}
 
 /// A document's text and its syntax tree, updated in place by edits.
 pub struct SyntaxDocument {
     text: String,
     tree: Option<Tree>,
     parser: Parser,
+    grammar: Grammar,
 }
 
 impl std::fmt::Debug for SyntaxDocument {
@@ -18,24 +38,37 @@ impl std::fmt::Debug for SyntaxDocument {
     }
 }
 
-fn json_parser() -> Parser {
+fn parser(grammar: Grammar) -> Parser {
     let mut parser = Parser::new();
-    // The grammar is compiled into this crate with a matching ABI; failing here would be a
+    // The grammars are compiled into this crate with a matching ABI; failing here would be a
     // build defect, and we degrade to "no tree" rather than panic.
-    let _ = parser.set_language(&tree_sitter_json::LANGUAGE.into());
+    let _ = parser.set_language(&grammar.language());
     parser
 }
 
 /// A one-shot parse, for callers that do not keep the document.
 pub fn parse_tree(text: &str) -> Option<Tree> {
-    json_parser().parse(text, None)
+    parser(Grammar::Json).parse(text, None)
 }
 
 impl SyntaxDocument {
     pub fn new(text: String) -> Self {
-        let mut parser = json_parser();
+        Self::with_grammar(text, Grammar::Json)
+    }
+
+    pub fn with_grammar(text: String, grammar: Grammar) -> Self {
+        let mut parser = parser(grammar);
         let tree = parser.parse(&text, None);
-        Self { text, tree, parser }
+        Self {
+            text,
+            tree,
+            parser,
+            grammar,
+        }
+    }
+
+    pub fn grammar(&self) -> Grammar {
+        self.grammar
     }
 
     pub fn text(&self) -> &str {

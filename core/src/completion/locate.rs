@@ -35,28 +35,38 @@ pub(super) struct Located<'a> {
 }
 
 /// Is the cursor inside the string token (after its opening quote, before its closing one)?
-pub(super) fn in_string(s: &JsonString, cursor: usize) -> bool {
+/// An unquoted token of a template (a YAML plain scalar, an HCL identifier) holds the cursor
+/// from its first character to just after its last.
+pub(super) fn in_string(text: &str, s: &JsonString, cursor: usize) -> bool {
+    if is_unquoted(text, s) {
+        return s.span.start <= cursor && cursor <= s.span.end;
+    }
     s.span.start < cursor && (cursor < s.span.end || (!s.terminated && cursor <= s.span.end))
 }
 
-fn inside(node: &Node, cursor: usize) -> bool {
+/// A template token written without quotes.
+pub(super) fn is_unquoted(text: &str, s: &JsonString) -> bool {
+    s.host.is_some() && !matches!(text.as_bytes().get(s.span.start), Some(b'"' | b'\''))
+}
+
+fn inside(text: &str, node: &Node, cursor: usize) -> bool {
     let closed = match &node.value {
         Value::Object(o) => o.closed,
         Value::Array(a) => a.closed,
-        Value::String(s) => return in_string(s, cursor),
+        Value::String(s) => return in_string(text, s, cursor),
         _ => return node.span.start < cursor && cursor <= node.span.end,
     };
     node.span.start < cursor && (cursor < node.span.end || !closed)
 }
 
-/// Is the text between `from` and the cursor a lone `:` (with whitespace)?
+/// Is the text between `from` and the cursor a lone `:` (or HCL's `=`), with whitespace?
 fn colon_between(text: &str, from: usize, cursor: usize) -> bool {
-    from <= cursor && text.get(from..cursor).is_some_and(|t| t.trim() == ":")
+    from <= cursor && text.get(from..cursor).is_some_and(|t| matches!(t.trim(), ":" | "="))
 }
 
 pub(super) fn locate<'a>(text: &str, doc: &'a JsonDocument, cursor: usize) -> Option<Located<'a>> {
     let root = doc.root.as_ref()?;
-    if !inside(root, cursor) {
+    if !inside(text, root, cursor) {
         return None;
     }
     let mut path = Vec::new();
@@ -67,7 +77,7 @@ pub(super) fn locate<'a>(text: &str, doc: &'a JsonDocument, cursor: usize) -> Op
             Value::Object(object) => {
                 let mut next = None;
                 for m in &object.members {
-                    if in_string(&m.key, cursor) {
+                    if in_string(text, &m.key, cursor) {
                         let pos = Pos::Key {
                             object,
                             token: Some(&m.key),
@@ -75,7 +85,7 @@ pub(super) fn locate<'a>(text: &str, doc: &'a JsonDocument, cursor: usize) -> Op
                         return Some(Located { path, nodes, pos });
                     }
                     match &m.value {
-                        Some(v) if inside(v, cursor) => {
+                        Some(v) if inside(text, v, cursor) => {
                             next = Some((m.key.value.as_str(), v));
                             break;
                         }
@@ -103,7 +113,12 @@ pub(super) fn locate<'a>(text: &str, doc: &'a JsonDocument, cursor: usize) -> Op
                     }
                 }
             }
-            Value::Array(array) => match array.items.iter().enumerate().find(|(_, item)| inside(item, cursor)) {
+            Value::Array(array) => match array
+                .items
+                .iter()
+                .enumerate()
+                .find(|(_, item)| inside(text, item, cursor))
+            {
                 Some((i, item)) => {
                     path.push(Seg::Index(i));
                     nodes.push(item);

@@ -12,6 +12,7 @@ mod actions;
 mod arn;
 mod conditions;
 mod elements;
+mod host;
 mod locate;
 mod principals;
 mod resources;
@@ -19,6 +20,7 @@ mod resources;
 use crate::json::{JsonDocument, JsonString, Node, Object, Value};
 use crate::policy_type::PolicyType;
 use crate::span::Span;
+pub use host::complete_embedded;
 use locate::{Pos, Seg};
 
 /// What the cursor is on.
@@ -188,7 +190,9 @@ impl Slot {
                 } else {
                     cursor.max(s.span.start)
                 };
-                let colon_after = text.get(end..).is_some_and(|rest| rest.trim_start().starts_with(':'));
+                let colon_after = text
+                    .get(end..)
+                    .is_some_and(|rest| rest.trim_start().starts_with([':', '=']));
                 Slot {
                     span: Span::new(s.span.start, end),
                     typed: typed_in(text, s, cursor),

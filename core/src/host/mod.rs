@@ -147,17 +147,20 @@ pub fn parse(kind: HostKind, text: &str) -> HostDocument {
 
 /// Finds the policies of a host from its syntax tree.
 pub fn scan(kind: HostKind, text: &str, tree: &tree_sitter::Tree) -> HostDocument {
+    scan_tree(kind, text, tree).unwrap_or_default()
+}
+
+/// Finds the policies of a host from its syntax tree; `None` when the text is not a host of
+/// that kind (JSON or YAML that is no template).
+pub fn scan_tree(kind: HostKind, text: &str, tree: &tree_sitter::Tree) -> Option<HostDocument> {
     match kind {
         HostKind::CloudFormationJson => {
             let doc = crate::json::build(text, tree);
-            match doc.root.as_ref() {
-                Some(root) if cfn::is_template(root) => cfn::scan(text, root, Syntax::Json, doc.syntax_errors),
-                _ => HostDocument::default(),
-            }
+            scan_json(text, &doc)
         }
         HostKind::CloudFormationYaml => {
             let (documents, errors) = yaml::read(text, tree);
-            let mut out = HostDocument::default();
+            let mut out: Option<HostDocument> = None;
             for document in &documents {
                 let Some(root) = document.root.as_ref().filter(|r| cfn::is_template(r)) else {
                     continue;
@@ -168,13 +171,23 @@ pub fn scan(kind: HostKind, text: &str, tree: &tree_sitter::Tree) -> HostDocumen
                     .cloned()
                     .collect();
                 let found = cfn::scan(text, root, Syntax::Yaml, inside);
+                let out = out.get_or_insert_with(HostDocument::default);
                 out.policies.extend(found.policies);
                 out.errors.extend(found.errors);
             }
             out
         }
-        HostKind::Terraform => terraform::scan(text, tree),
+        HostKind::Terraform => Some(terraform::scan(text, tree)),
     }
+}
+
+/// The policies of a JSON document that is a CloudFormation template (and not a policy).
+pub fn scan_json(text: &str, doc: &JsonDocument) -> Option<HostDocument> {
+    if crate::analysis::looks_like_policy(doc) {
+        return None;
+    }
+    let root = doc.root.as_ref().filter(|r| cfn::is_template(r))?;
+    Some(cfn::scan(text, root, Syntax::Json, doc.syntax_errors.clone()))
 }
 
 /// A policy's value tree as compact JSON: what AWS receives, for size quotas.
@@ -264,13 +277,10 @@ pub fn read(path: Option<&str>, text: &str) -> Contents {
     let yaml_name = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template");
     if body.starts_with('{') || (!yaml_name && !cfn::looks_like_template(text)) {
         let doc = crate::json::parse(text);
-        if !crate::analysis::looks_like_policy(&doc)
-            && let Some(root) = doc.root.as_ref().filter(|r| cfn::is_template(r))
-        {
-            let found = cfn::scan(text, root, Syntax::Json, doc.syntax_errors.clone());
-            return Contents::Host(HostKind::CloudFormationJson, found);
-        }
-        return Contents::Json(doc);
+        return match scan_json(text, &doc) {
+            Some(found) => Contents::Host(HostKind::CloudFormationJson, found),
+            None => Contents::Json(doc),
+        };
     }
     if !cfn::looks_like_template(text) {
         return Contents::Other;
@@ -279,15 +289,11 @@ pub fn read(path: Option<&str>, text: &str) -> Contents {
     if parser.set_language(&language(HostKind::CloudFormationYaml)).is_err() {
         return Contents::Other;
     }
-    let Some(tree) = parser.parse(text, None) else {
-        return Contents::Other;
-    };
-    let (documents, _) = yaml::read(text, &tree);
-    if !documents.iter().any(|d| d.root.as_ref().is_some_and(cfn::is_template)) {
-        return Contents::Other;
+    match parser
+        .parse(text, None)
+        .and_then(|tree| scan_tree(HostKind::CloudFormationYaml, text, &tree))
+    {
+        Some(found) => Contents::Host(HostKind::CloudFormationYaml, found),
+        None => Contents::Other,
     }
-    Contents::Host(
-        HostKind::CloudFormationYaml,
-        scan(HostKind::CloudFormationYaml, text, &tree),
-    )
 }

@@ -3,9 +3,7 @@
 //! cursor come from the core as byte spans and are converted here.
 
 use super::diagnostics::SOURCE;
-use super::document::to_position;
 use super::session::Session;
-use crate::position;
 use serde::Deserialize;
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::{
@@ -83,9 +81,17 @@ pub fn code_actions(session: &mut Session, params: &CodeActionParams) -> Vec<Cod
         }
     }
     if wants(only, &CodeActionKind::REFACTOR_REWRITE) {
-        let refactors = session.with_policy(uri, |view| {
-            let offset = position::offset(view.doc.rope(), to_position(params.range.start), view.encoding);
-            iam_policy::refactor::refactors(view.doc.text(), view.json, offset)
+        let refactors = session.with_policy_at(uri, params.range.start, |view, offset| {
+            let fixes = iam_policy::refactor::refactors(view.doc.text(), view.json, offset);
+            // In a template, refactors are written in its syntax, or not offered.
+            let fixes = match view.embedded {
+                Some(e) => iam_policy::host::render::fixes(fixes, e.syntax, view.doc.text(), view.json.root.as_ref())
+                    .into_iter()
+                    .filter(|fix| fix.edits.iter().all(|edit| !e.touches_unknown(edit.span)))
+                    .collect(),
+                None => fixes,
+            };
+            fixes
                 .into_iter()
                 .map(|fix| {
                     let edits = fix

@@ -3,8 +3,9 @@
 //! hold the same text.
 
 use crate::position::{self, Encoding, Position};
+use iam_policy::host::{self, HostDocument, HostKind};
 use iam_policy::json::{self, JsonDocument};
-use iam_policy::syntax::SyntaxDocument;
+use iam_policy::syntax::{Grammar, SyntaxDocument};
 use ropey::Rope;
 use std::cell::OnceCell;
 use std::path::PathBuf;
@@ -20,6 +21,9 @@ pub struct Document {
     /// The JSON tree of the current text, built on first use after each edit: diagnostics,
     /// completion and hover of one version share it.
     json: OnceCell<JsonDocument>,
+    /// The policies found when the document is a template (CloudFormation, SAM, Terraform);
+    /// `None` inside when it is not one. Built on first use after each edit.
+    host: OnceCell<Option<(HostKind, HostDocument)>>,
     /// Whether the last publish for this document had diagnostics (so a document that stops
     /// being a policy gets one empty publish and then silence).
     pub published: bool,
@@ -27,13 +31,25 @@ pub struct Document {
 
 impl Document {
     pub fn new(text: String, version: i32, language_id: String, path: Option<PathBuf>) -> Document {
+        Self::with_grammar(text, version, language_id, path, Grammar::Json)
+    }
+
+    /// A document parsed with `grammar` (YAML and HCL for templates).
+    pub fn with_grammar(
+        text: String,
+        version: i32,
+        language_id: String,
+        path: Option<PathBuf>,
+        grammar: Grammar,
+    ) -> Document {
         Document {
             version,
             language_id,
             path,
             rope: Rope::from_str(&text),
-            syntax: SyntaxDocument::new(text),
+            syntax: SyntaxDocument::with_grammar(text, grammar),
             json: OnceCell::new(),
+            host: OnceCell::new(),
             published: false,
         }
     }
@@ -50,12 +66,38 @@ impl Document {
         &self.syntax
     }
 
-    /// The JSON value tree of the current text.
+    /// The JSON value tree of the current text (empty for YAML and HCL documents).
     pub fn json(&self) -> &JsonDocument {
         self.json.get_or_init(|| match self.syntax.tree() {
-            Some(tree) => json::build(self.syntax.text(), tree),
-            None => JsonDocument::default(),
+            Some(tree) if self.syntax.grammar() == Grammar::Json => json::build(self.syntax.text(), tree),
+            _ => JsonDocument::default(),
         })
+    }
+
+    /// The policies of the document when it is a template: a CloudFormation/SAM template in
+    /// JSON or YAML, or a Terraform file.
+    pub fn host(&self) -> Option<(HostKind, &HostDocument)> {
+        self.host
+            .get_or_init(|| {
+                let text = self.syntax.text();
+                match self.syntax.grammar() {
+                    Grammar::Json => {
+                        host::scan_json(text, self.json()).map(|found| (HostKind::CloudFormationJson, found))
+                    }
+                    Grammar::Yaml => self
+                        .syntax
+                        .tree()
+                        .and_then(|tree| host::scan_tree(HostKind::CloudFormationYaml, text, tree))
+                        .map(|found| (HostKind::CloudFormationYaml, found)),
+                    Grammar::Hcl => self
+                        .syntax
+                        .tree()
+                        .and_then(|tree| host::scan_tree(HostKind::Terraform, text, tree))
+                        .map(|found| (HostKind::Terraform, found)),
+                }
+            })
+            .as_ref()
+            .map(|(kind, found)| (*kind, found))
     }
 
     /// Applies one content change. A range is converted with the negotiated encoding; positions
@@ -64,6 +106,7 @@ impl Document {
     /// text or split a character.
     pub fn apply(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
         self.json = OnceCell::new();
+        self.host = OnceCell::new();
         match change.range {
             Some(range) => {
                 let start = position::offset(&self.rope, to_position(range.start), encoding);

@@ -1,17 +1,14 @@
 //! `textDocument/hover`: the core explains the element under the cursor; here only positions are
 //! converted.
 
-use super::document::to_position;
 use super::session::Session;
-use crate::position;
 use iam_policy::hover::{self, Context};
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
 pub fn hover(session: &mut Session, params: &HoverParams) -> Option<Hover> {
     let at = &params.text_document_position_params;
     session
-        .with_policy(&at.text_document.uri, |view| {
-            let offset = position::offset(view.doc.rope(), to_position(at.position), view.encoding);
+        .with_policy_at(&at.text_document.uri, at.position, |view, offset| {
             let ctx = Context {
                 text: view.doc.text(),
                 json: view.json,

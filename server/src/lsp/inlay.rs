@@ -9,13 +9,23 @@ use iam_policy::hover::outline;
 use tower_lsp_server::ls_types::{InlayHint, InlayHintKind, InlayHintLabel, InlayHintParams};
 
 pub fn inlay_hints(session: &mut Session, params: &InlayHintParams) -> Option<Vec<InlayHint>> {
-    session.with_policy(&params.text_document.uri, |view| {
-        let rope = view.doc.rope();
-        let start = position::offset(rope, to_position(params.range.start), view.encoding);
-        let end = position::offset(rope, to_position(params.range.end), view.encoding);
-        outline::inlay_hints(view.json, Span::new(start, end.max(start)), view.access_level_hints)
-            .into_iter()
-            .map(|h| InlayHint {
+    session.with_policies(&params.text_document.uri, |views| {
+        let Some(first) = views.first() else {
+            return Vec::new();
+        };
+        let rope = first.doc.rope();
+        let start = position::offset(rope, to_position(params.range.start), first.encoding);
+        let end = position::offset(rope, to_position(params.range.end), first.encoding);
+        let range = Span::new(start, end.max(start));
+        views
+            .iter()
+            .filter(|view| view.span().start <= range.end && range.start <= view.span().end)
+            .flat_map(|view| {
+                outline::inlay_hints(view.json, range, view.access_level_hints)
+                    .into_iter()
+                    .map(move |h| (view, h))
+            })
+            .map(|(view, h)| InlayHint {
                 position: view.doc.range(Span::empty(h.offset), view.encoding).start,
                 label: InlayHintLabel::String(h.label),
                 kind: None::<InlayHintKind>,

@@ -4,7 +4,7 @@
 use super::Backend;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::ls_types::TextDocumentIdentifier;
+use tower_lsp_server::ls_types::{Position, TextDocumentIdentifier};
 
 pub const METHOD: &str = "iam-policy-ls/policyType";
 
@@ -12,6 +12,9 @@ pub const METHOD: &str = "iam-policy-ls/policyType";
 #[serde(rename_all = "camelCase")]
 pub struct PolicyTypeParams {
     pub text_document: TextDocumentIdentifier,
+    /// In a template: the policy at this position (else the first policy).
+    #[serde(default)]
+    pub position: Option<Position>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -22,6 +25,13 @@ pub struct PolicyTypeResult {
     /// `given` (editor setting or configuration), `fileName`, `inferred` or `template` (where
     /// the policy stands in a template).
     pub source: &'static str,
+    /// In a template: where the policy stands (`Resources.AppRole.Properties.Policies[0].PolicyDocument`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// In a template: the policy as JSON (values only known at deploy time hold a stand-in),
+    /// for commands such as simulate that need the policy alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
 }
 
 fn source_name(source: iam_policy::policy_type::TypeSource) -> &'static str {
@@ -36,11 +46,28 @@ fn source_name(source: iam_policy::policy_type::TypeSource) -> &'static str {
 
 impl Backend {
     pub async fn policy_type(&self, params: PolicyTypeParams) -> Result<Option<PolicyTypeResult>> {
-        Ok(self
-            .session()
-            .with_policy(&params.text_document.uri, |view| PolicyTypeResult {
-                policy_type: view.policy_type.as_str(),
-                source: source_name(view.type_source),
-            }))
+        let mut session = self.session();
+        let encoding = session.encoding;
+        Ok(session
+            .with_policies(&params.text_document.uri, |views| {
+                let view = match params.position {
+                    Some(p) => {
+                        let doc = views.first()?.doc;
+                        let offset = crate::position::offset(doc.rope(), super::document::to_position(p), encoding);
+                        super::session::view_at(views, offset).or_else(|| views.first())
+                    }
+                    None => views.first(),
+                }?;
+                Some(PolicyTypeResult {
+                    policy_type: view.policy_type.as_str(),
+                    source: source_name(view.type_source),
+                    pointer: view.embedded.map(|e| e.pointer.clone()),
+                    policy: view
+                        .embedded
+                        .and_then(|e| e.json.root.as_ref())
+                        .map(iam_policy::host::compact_json),
+                })
+            })
+            .flatten())
     }
 }

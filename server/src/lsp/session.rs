@@ -8,7 +8,9 @@ use super::document::Document;
 use super::policy_tests::{self, Parsed, PolicyTests};
 use crate::position::{self, Encoding};
 use iam_policy::config::{self, Config, ConfigError};
+use iam_policy::host::EmbeddedPolicy;
 use iam_policy::json::JsonDocument;
+use iam_policy::syntax::Grammar;
 use iam_policy::{Options, analysis};
 use ropey::Rope;
 use std::collections::{HashMap, HashSet};
@@ -16,15 +18,34 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, TextDocumentContentChangeEvent, Uri};
 
-/// What request handlers see of an open policy document; see [`Session::with_policy`].
+/// What request handlers see of a policy in an open document; see [`Session::with_policies`].
 pub struct PolicyView<'a> {
     pub doc: &'a Document,
+    /// The policy's value tree (spans into the document).
     pub json: &'a JsonDocument,
+    /// The policy's place in a template; `None` for a JSON policy document.
+    pub embedded: Option<&'a EmbeddedPolicy>,
     pub policy_type: iam_policy::PolicyType,
     pub type_source: iam_policy::policy_type::TypeSource,
     pub encoding: Encoding,
     /// Setting `inlay-hints.access-level`: show each action's access level as an inlay hint.
     pub access_level_hints: bool,
+}
+
+impl PolicyView<'_> {
+    /// The policy's byte range in the document (the whole document for a JSON policy).
+    pub fn span(&self) -> iam_policy::Span {
+        self.embedded
+            .map_or(iam_policy::Span::new(0, self.doc.text().len()), |e| e.span)
+    }
+}
+
+/// The policy whose range holds `offset` (the innermost, should ranges nest).
+pub fn view_at<'v, 'a>(views: &'v [PolicyView<'a>], offset: usize) -> Option<&'v PolicyView<'a>> {
+    views
+        .iter()
+        .filter(|v| v.span().touches(offset))
+        .min_by_key(|v| v.span().len())
 }
 
 /// Diagnostics to publish for one document.
@@ -55,8 +76,13 @@ impl Outcome {
 enum Kind {
     /// Language id `iam-policy`: always a policy.
     Policy,
-    /// Language id `json`: a policy when it looks like one or is named like one.
+    /// Language id `json`: a policy when it looks like one or is named like one, or a
+    /// CloudFormation template.
     Json,
+    /// YAML: a CloudFormation/SAM template, or nothing of ours.
+    Yaml,
+    /// Terraform (HCL).
+    Terraform,
     /// `.iam-policy-ls.toml`: diagnostics for the configuration itself.
     Config,
     /// `*.iamtest.json`: a policy test file.
@@ -105,6 +131,17 @@ fn is_policy(kind: Kind, json: &JsonDocument, name: &str, path: Option<&Path>, c
         || path.is_some_and(|p| config.glob_type(p).is_some())
 }
 
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Kinds whose documents may hold policies.
+fn holds_policies(kind: Kind) -> bool {
+    matches!(kind, Kind::Policy | Kind::Json | Kind::Yaml | Kind::Terraform)
+}
+
 fn file_path(uri: &Uri) -> Option<PathBuf> {
     if uri.scheme().as_str() != "file" {
         return None;
@@ -144,6 +181,10 @@ impl Session {
             (Some(p), _) if p.to_str().is_some_and(iam_policy::policy_test::is_test_file) => Kind::Test,
             (_, "iam-policy") => Kind::Policy,
             (_, "json" | "jsonc") => Kind::Json,
+            (_, "yaml" | "cloudformation" | "yaml.cloudformation" | "yaml-cloudformation") => Kind::Yaml,
+            (_, "terraform" | "hcl" | "tf") => Kind::Terraform,
+            (Some(p), _) if has_extension(p, &["yaml", "yml"]) => Kind::Yaml,
+            (Some(p), _) if has_extension(p, &["tf"]) => Kind::Terraform,
             _ => Kind::Other,
         };
         let key = uri.as_str().to_owned();
@@ -154,7 +195,12 @@ impl Session {
                 keys.push(key.clone());
             }
         }
-        let doc = Document::new(text, version, language_id, path);
+        let grammar = match kind {
+            Kind::Yaml => Grammar::Yaml,
+            Kind::Terraform => Grammar::Hcl,
+            _ => Grammar::Json,
+        };
+        let doc = Document::with_grammar(text, version, language_id, path, grammar);
         self.documents.insert(key.clone(), Entry { uri, kind, doc });
         if kind == Kind::Config {
             self.invalidate_configs();
@@ -204,7 +250,7 @@ impl Session {
                 self.tests.set_open(p, parsed);
                 vec![p.clone()]
             }
-            (Some(p), Kind::Policy | Kind::Json) => self.tests.tests_using(p),
+            (Some(p), Kind::Policy | Kind::Json | Kind::Yaml | Kind::Terraform) => self.tests.tests_using(p),
             _ => Vec::new(),
         };
         let changed = self.run_tests(&tests);
@@ -501,18 +547,18 @@ impl Session {
         config
     }
 
-    /// Analyses one document and returns what to publish, if anything.
-    /// A read-only view of an open policy document for request handlers (completion, hover,
-    /// code actions): its text and rope, its JSON tree, the policy type in force (flag, config
-    /// glob, file name, default, inference — as for diagnostics) and the negotiated encoding.
-    /// `None` for unknown documents and for JSON that is not a policy.
-    pub fn with_policy<R>(&mut self, uri: &Uri, f: impl FnOnce(PolicyView<'_>) -> R) -> Option<R> {
+    /// Read-only views of the policies of an open document for request handlers (completion,
+    /// hover, code actions): its text and rope, each policy's value tree, the policy type in
+    /// force (template, flag, config glob, file name, default, inference — as for
+    /// diagnostics) and the negotiated encoding. `None` for unknown documents and for documents
+    /// that hold no policy.
+    pub fn with_policies<R>(&mut self, uri: &Uri, f: impl FnOnce(&[PolicyView<'_>]) -> R) -> Option<R> {
         let key = uri.as_str();
         let (kind, path) = {
             let entry = self.documents.get(key)?;
             (entry.kind, entry.doc.path.clone())
         };
-        if !matches!(kind, Kind::Policy | Kind::Json) {
+        if !holds_policies(kind) {
             return None;
         }
         let mut ignored = Vec::new();
@@ -520,25 +566,68 @@ impl Session {
         let encoding = self.encoding;
         let entry = self.documents.get(key)?;
         let doc = &entry.doc;
-        let json = doc.json();
         let name = display_name(path.as_deref(), &entry.uri);
-        if !is_policy(kind, json, &name, path.as_deref(), &config) {
-            return None;
-        }
-        let model = iam_policy::model::Policy::from_json(json);
         let options = Options {
             policy_type: config.policy_type_for(path.as_deref()),
             path: Some(&name),
         };
-        let (policy_type, type_source) = analysis::resolve_type(&model, options);
-        Some(f(PolicyView {
-            doc,
-            json,
-            policy_type,
-            type_source,
-            encoding,
-            access_level_hints: config.inlay_access_level.unwrap_or(true),
-        }))
+        let access_level_hints = config.inlay_access_level.unwrap_or(true);
+        let host = if kind == Kind::Policy { None } else { doc.host() };
+        let views: Vec<PolicyView<'_>> = match host {
+            Some((_, found)) => found
+                .policies
+                .iter()
+                .map(|embedded| {
+                    let model = iam_policy::model::Policy::from_json(&embedded.json);
+                    let (policy_type, type_source) = analysis::resolve_embedded_type(&model, embedded, options);
+                    PolicyView {
+                        doc,
+                        json: &embedded.json,
+                        embedded: Some(embedded),
+                        policy_type,
+                        type_source,
+                        encoding,
+                        access_level_hints,
+                    }
+                })
+                .collect(),
+            None if matches!(kind, Kind::Yaml | Kind::Terraform) => return None,
+            None => {
+                let json = doc.json();
+                if !is_policy(kind, json, &name, path.as_deref(), &config) {
+                    return None;
+                }
+                let model = iam_policy::model::Policy::from_json(json);
+                let (policy_type, type_source) = analysis::resolve_type(&model, options);
+                vec![PolicyView {
+                    doc,
+                    json,
+                    embedded: None,
+                    policy_type,
+                    type_source,
+                    encoding,
+                    access_level_hints,
+                }]
+            }
+        };
+        Some(f(&views))
+    }
+
+    /// A view of the policy whose range holds the LSP `position` (see [`Self::with_policies`]),
+    /// with the position's byte offset.
+    pub fn with_policy_at<R>(
+        &mut self,
+        uri: &Uri,
+        position: tower_lsp_server::ls_types::Position,
+        f: impl FnOnce(&PolicyView<'_>, usize) -> R,
+    ) -> Option<R> {
+        let encoding = self.encoding;
+        self.with_policies(uri, |views| {
+            let doc = views.first()?.doc;
+            let offset = position::offset(doc.rope(), super::document::to_position(position), encoding);
+            view_at(views, offset).map(|view| f(view, offset))
+        })
+        .flatten()
     }
 
     fn diagnose(&mut self, key: &str, messages: &mut Vec<(MessageType, String)>) -> Option<Publish> {
@@ -576,13 +665,43 @@ impl Session {
                     diagnostics,
                 })
             }
-            Kind::Policy | Kind::Json => {
+            Kind::Policy | Kind::Json | Kind::Yaml | Kind::Terraform => {
                 let config = self.config_for(path.as_deref(), messages);
                 let entry = self.documents.get_mut(key)?;
                 let doc = &entry.doc;
-                let json = doc.json();
                 let name = display_name(path.as_deref(), &entry.uri);
-                if !is_policy(kind, json, &name, path.as_deref(), &config) {
+                let options = Options {
+                    policy_type: config.policy_type_for(path.as_deref()),
+                    path: Some(&name),
+                };
+                let host = if kind == Kind::Policy { None } else { doc.host() };
+                if let Some((_, found)) = host {
+                    let mut diagnostics = Vec::new();
+                    for embedded in &found.policies {
+                        let mut result = analysis::analyze_embedded(doc.text(), embedded, options);
+                        config.apply(&mut result.findings);
+                        diagnostics.extend(
+                            result
+                                .findings
+                                .iter()
+                                .map(|f| diagnostics::to_diagnostic(f, doc, &entry.uri, encoding)),
+                        );
+                    }
+                    let published = entry.doc.published;
+                    entry.doc.published = !diagnostics.is_empty();
+                    if diagnostics.is_empty() && !published {
+                        return None;
+                    }
+                    return Some(Publish {
+                        uri: entry.uri.clone(),
+                        version: Some(entry.doc.version),
+                        diagnostics,
+                    });
+                }
+                let json = doc.json();
+                if matches!(kind, Kind::Yaml | Kind::Terraform)
+                    || !is_policy(kind, json, &name, path.as_deref(), &config)
+                {
                     // Plain JSON: silent, except to clear what we published while it was a policy.
                     if !entry.doc.published {
                         return None;
@@ -594,10 +713,6 @@ impl Session {
                         diagnostics: Vec::new(),
                     });
                 }
-                let options = Options {
-                    policy_type: config.policy_type_for(path.as_deref()),
-                    path: Some(&name),
-                };
                 let mut result = analysis::analyze(doc.text(), json, options);
                 config.apply(&mut result.findings);
                 let mut diagnostics: Vec<Diagnostic> = result

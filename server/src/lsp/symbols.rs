@@ -2,7 +2,7 @@
 //! gives byte spans, here they become LSP ranges and lines.
 
 use super::document::{Document, to_position};
-use super::session::Session;
+use super::session::{Session, view_at};
 use crate::position::{self, Encoding};
 use iam_policy::hover::outline::{self, Symbol, SymbolKind as Kind};
 use std::str::FromStr;
@@ -30,19 +30,51 @@ fn symbol(s: Symbol, doc: &Document, encoding: Encoding) -> DocumentSymbol {
 }
 
 pub fn document_symbols(session: &mut Session, uri: &Uri) -> Option<Vec<DocumentSymbol>> {
-    session.with_policy(uri, |view| {
-        outline::symbols(view.json)
-            .into_iter()
-            .map(|s| symbol(s, view.doc, view.encoding))
+    session.with_policies(uri, |views| {
+        views
+            .iter()
+            .flat_map(|view| {
+                let children = outline::symbols(view.json)
+                    .into_iter()
+                    .map(|s| symbol(s, view.doc, view.encoding));
+                match view.embedded {
+                    // In a template, each policy is one symbol named by where it stands.
+                    Some(embedded) => {
+                        let children: Vec<DocumentSymbol> = children.collect();
+                        let range = view.doc.range(embedded.span, view.encoding);
+                        #[expect(deprecated, reason = "`deprecated` is a required field of the LSP type")]
+                        let policy = DocumentSymbol {
+                            name: embedded.pointer.clone(),
+                            detail: Some(format!("{} policy", view.policy_type.as_str())),
+                            kind: SymbolKind::OBJECT,
+                            tags: None,
+                            deprecated: None,
+                            range,
+                            selection_range: tower_lsp_server::ls_types::Range {
+                                start: range.start,
+                                end: range.start,
+                            },
+                            children: (!children.is_empty()).then_some(children),
+                        };
+                        vec![policy]
+                    }
+                    None => children.collect(),
+                }
+            })
             .collect()
     })
 }
 
 pub fn folding_ranges(session: &mut Session, uri: &Uri) -> Option<Vec<FoldingRange>> {
-    session.with_policy(uri, |view| {
-        outline::folding_ranges(view.json)
-            .into_iter()
-            .filter_map(|span| {
+    session.with_policies(uri, |views| {
+        views
+            .iter()
+            .flat_map(|view| {
+                outline::folding_ranges(view.json)
+                    .into_iter()
+                    .map(move |span| (view, span))
+            })
+            .filter_map(|(view, span)| {
                 let range = view.doc.range(span, view.encoding);
                 (range.end.line > range.start.line).then(|| FoldingRange {
                     start_line: range.start.line,
@@ -56,11 +88,21 @@ pub fn folding_ranges(session: &mut Session, uri: &Uri) -> Option<Vec<FoldingRan
 }
 
 pub fn selection_ranges(session: &mut Session, uri: &Uri, positions: &[Position]) -> Option<Vec<SelectionRange>> {
-    session.with_policy(uri, |view| {
+    session.with_policies(uri, |views| {
         positions
             .iter()
             .map(|&p| {
-                let offset = position::offset(view.doc.rope(), to_position(p), view.encoding);
+                let fallback = SelectionRange {
+                    range: tower_lsp_server::ls_types::Range { start: p, end: p },
+                    parent: None,
+                };
+                let Some(first) = views.first() else {
+                    return fallback;
+                };
+                let offset = position::offset(first.doc.rope(), to_position(p), first.encoding);
+                let Some(view) = view_at(views, offset) else {
+                    return fallback;
+                };
                 let chain = outline::selection_ranges(view.json, offset);
                 // Outermost first, each the parent of the next.
                 let mut current: Option<SelectionRange> = None;
@@ -70,20 +112,18 @@ pub fn selection_ranges(session: &mut Session, uri: &Uri, positions: &[Position]
                         parent: current.map(Box::new),
                     });
                 }
-                current.unwrap_or(SelectionRange {
-                    range: tower_lsp_server::ls_types::Range { start: p, end: p },
-                    parent: None,
-                })
+                current.unwrap_or(fallback)
             })
             .collect()
     })
 }
 
 pub fn document_links(session: &mut Session, uri: &Uri) -> Option<Vec<DocumentLink>> {
-    session.with_policy(uri, |view| {
-        outline::links(view.json)
-            .into_iter()
-            .map(|link| DocumentLink {
+    session.with_policies(uri, |views| {
+        views
+            .iter()
+            .flat_map(|view| outline::links(view.json).into_iter().map(move |link| (view, link)))
+            .map(|(view, link)| DocumentLink {
                 range: view.doc.range(link.span, view.encoding),
                 target: Uri::from_str(&link.url).ok(),
                 tooltip: Some("AWS Service Authorization Reference".to_owned()),
