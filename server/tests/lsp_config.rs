@@ -263,7 +263,7 @@ fn watched_configuration_changes_on_disk_republish() {
         .filter_map(|w| w["globPattern"].as_str())
         .collect();
     // Configuration files, and the policies and test files policy tests cache.
-    assert_eq!(patterns, ["**/.iam-policy-ls.toml", "**/*.json"]);
+    assert_eq!(patterns, ["**/.iam-policy-ls.toml", "**/*.json", "**/*.{yaml,yml,tf}"]);
     // The client's answer (a null result) must reach the server intact.
     server.send(&json!({"jsonrpc": "2.0", "id": request["id"], "result": null}));
 

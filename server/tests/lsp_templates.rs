@@ -252,3 +252,117 @@ fn files_without_policies_stay_silent() {
     assert_eq!(server.result(id), Value::Null);
     server.shutdown();
 }
+
+const TEMPLATE_TESTS: &str = r#"{
+  "policies": {"identity": ["template.yaml#Resources.AppRole.Properties.Policies[0].PolicyDocument"]},
+  "principal": "arn:aws:iam::111122223333:role/app",
+  "cases": [
+    {"name": "reads", "action": "s3:GetObject", "resource": "arn:aws:s3:::my-bucket/k", "expect": "Allowed"}
+  ]
+}"#;
+
+/// A fixed template whose read statement allows s3:GetObject on every bucket.
+fn readable_template() -> String {
+    TEMPLATE
+        .replace("Effect: allow", "Effect: Allow")
+        .replace("s3:GetObjekt", "s3:GetObject")
+        .replace(
+            "                  - !Sub 'arn:${AWS::Partition}:s3:::${BucketName}/*'\n                  - !GetAtt Bucket.Arn\n",
+            "                  - 'arn:aws:s3:::*/*'\n",
+        )
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn test_dir(name: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!("iam-ls-template-tests-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("template.yaml"), readable_template()).unwrap();
+    std::fs::write(dir.join("access.iamtest.json"), TEMPLATE_TESTS).unwrap();
+    TempDir(dir)
+}
+
+#[test]
+fn policy_tests_name_a_policy_inside_a_template() {
+    let dir = test_dir("cli");
+    let run = |args: &[&str]| {
+        std::process::Command::new(common::binary())
+            .arg("test")
+            .args(args)
+            .current_dir(&dir.0)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["access.iamtest.json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("✓ reads (Allowed)"), "{text}");
+
+    // The case fails once the template stops granting it; the explanation names the policy
+    // by file and pointer.
+    std::fs::write(
+        dir.0.join("template.yaml"),
+        readable_template().replace("s3:GetObject", "s3:ListBucket"),
+    )
+    .unwrap();
+    let out = run(&["access.iamtest.json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("✗ reads: expected Allowed, got ImplicitlyDenied"),
+        "{text}"
+    );
+
+    // A pointer that names no policy says which ones there are.
+    let wrong = TEMPLATE_TESTS.replace("Policies[0]", "Policies[3]");
+    std::fs::write(dir.0.join("access.iamtest.json"), wrong).unwrap();
+    let out = run(&["access.iamtest.json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_ne!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("no policy at `Resources.AppRole.Properties.Policies[3].PolicyDocument`")
+            && text.contains("Resources.AppRole.Properties.AssumeRolePolicyDocument"),
+        "{text}"
+    );
+}
+
+#[test]
+fn editing_a_template_re_runs_the_tests_that_name_its_policies() {
+    let dir = test_dir("lsp");
+    let test_uri = format!("file://{}", dir.0.join("access.iamtest.json").display());
+    let template_uri = format!("file://{}", dir.0.join("template.yaml").display());
+    let mut server = TestServer::start();
+    server.open(&test_uri, "json", 1, TEMPLATE_TESTS);
+    let failed = |published: &Value| {
+        published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "POLICY_TEST_FAILED")
+            .count()
+    };
+    assert_eq!(failed(&server.diagnostics(&test_uri)), 0);
+    let template = readable_template();
+    server.open(&template_uri, "yaml", 1, &template);
+    assert_eq!(failed(&server.diagnostics(&template_uri)), 0);
+    assert_eq!(failed(&server.diagnostics(&test_uri)), 0);
+
+    // An unsaved edit that stops the read fails the case, in the test file.
+    let (line, character) = position_of(&template, "s3:GetObject");
+    server.change(
+        &template_uri,
+        2,
+        [line, character, line, character + 12],
+        "s3:ListBucket",
+    );
+    let test_failures = Some(failed(&server.diagnostics(&test_uri)));
+    server.diagnostics(&template_uri);
+    assert_eq!(test_failures, Some(1));
+    server.shutdown();
+}

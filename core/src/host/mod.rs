@@ -297,3 +297,67 @@ pub fn read(path: Option<&str>, text: &str) -> Contents {
         None => Contents::Other,
     }
 }
+
+/// A reference to a policy in a file: `policy.json`, or `template.yaml#POINTER` for a policy
+/// inside a template (`#Resources.AppRole.Properties.Policies[0].PolicyDocument`,
+/// `#data.aws_iam_policy_document.read`). Returns the file part and the pointer.
+pub fn split_reference(reference: &str) -> (&str, Option<&str>) {
+    match reference.split_once('#') {
+        Some((file, pointer)) => (file, Some(pointer)),
+        None => (reference, None),
+    }
+}
+
+/// The policy document a reference names in the file `path` whose text is `text`: the whole
+/// JSON document without a pointer, else the policy at the pointer in a template. The error
+/// says what is wrong (a JSON syntax error with its position, a template named without a
+/// pointer, a pointer that names no policy — with the ones there are).
+pub fn load_reference(path: &str, text: &str, pointer: Option<&str>) -> Result<JsonDocument, String> {
+    let line_col = |offset: usize| {
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{line}:{col}")
+    };
+    let list = |found: &HostDocument| {
+        let names: Vec<&str> = found.policies.iter().map(|p| p.pointer.as_str()).collect();
+        if names.is_empty() {
+            "it holds no policy".to_owned()
+        } else {
+            format!("its policies: {}", names.join(", "))
+        }
+    };
+    match (read(Some(path), text), pointer) {
+        (Contents::Json(doc), None) => {
+            if let Some(e) = doc.syntax_errors.first() {
+                return Err(format!("{}: JSON syntax error: {}", line_col(e.span.start), e.message));
+            }
+            if doc.root.as_ref().and_then(|r| r.value.as_object()).is_none() {
+                return Err("expected a policy object".to_owned());
+            }
+            Ok(doc)
+        }
+        (Contents::Host(_, found), None) => Err(format!(
+            "is a template: name one of its policies as `{path}#POINTER` ({})",
+            list(&found)
+        )),
+        (Contents::Host(_, mut found), Some(pointer)) => {
+            let Some(index) = found.policies.iter().position(|p| p.pointer == pointer) else {
+                return Err(format!("no policy at `{pointer}` ({})", list(&found)));
+            };
+            let policy = found.policies.swap_remove(index);
+            match policy.json.syntax_errors.first() {
+                Some(e) => Err(format!(
+                    "{}: syntax error in the policy: {}",
+                    line_col(e.span.start),
+                    e.message
+                )),
+                None => Ok(policy.json),
+            }
+        }
+        (Contents::Json(_), Some(pointer)) => Err(format!(
+            "is not a template, so `#{pointer}` names nothing in it: name the file alone"
+        )),
+        (Contents::Other, _) => Err("holds no policy: neither a JSON policy nor a template".to_owned()),
+    }
+}

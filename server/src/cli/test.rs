@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use iam_policy::Severity;
 use iam_policy::eval::CompiledPolicy;
 use iam_policy::eval::input::line_col;
+use iam_policy::host;
 use iam_policy::policy_test::{self, CaseResult, Problem};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -109,18 +110,17 @@ fn run_file(path: &Path) -> Result<FileRun, String> {
     let file = policy_test::parse(&text);
     let base = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut sources = Vec::new();
-    let resolved = policy_test::resolve(&file, &mut |p: &str| {
+    let resolved = policy_test::resolve(&file, &mut |reference: &str| {
+        // `policy.json`, or `template.yaml#POINTER` for a policy inside a template.
+        let (p, pointer) = host::split_reference(reference);
         let full = base.join(p);
-        let label = full.display().to_string();
-        let policy_text = std::fs::read_to_string(&full).map_err(|e| format!("{label}: cannot read: {e}"))?;
-        let doc = iam_policy::json::parse(&policy_text);
-        if let Some(e) = doc.syntax_errors.first() {
-            let (line, col) = line_col(&policy_text, e.span.start);
-            return Err(format!("{label}:{line}:{col}: JSON syntax error: {}", e.message));
-        }
-        if doc.root.as_ref().and_then(|r| r.value.as_object()).is_none() {
-            return Err(format!("{label}: expected a policy object"));
-        }
+        let file_label = full.display().to_string();
+        let label = match pointer {
+            Some(pointer) => format!("{file_label}#{pointer}"),
+            None => file_label.clone(),
+        };
+        let policy_text = std::fs::read_to_string(&full).map_err(|e| format!("{file_label}: cannot read: {e}"))?;
+        let doc = host::load_reference(&file_label, &policy_text, pointer).map_err(|e| format!("{label}: {e}"))?;
         let compiled = CompiledPolicy::compile(label.clone(), &doc);
         sources.push((label, policy_text));
         Ok(compiled)

@@ -183,15 +183,16 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("iam-policy-ls {} ready", env!("CARGO_PKG_VERSION"));
         if self.watch_config_files.load(Ordering::Relaxed) {
-            // Configuration files, and the test files and policies policy tests read from disk
-            // (cached until they change).
+            // Configuration files, and the test files, policies and templates policy tests read
+            // from disk (cached until they change).
             let registration = Registration {
                 id: "iam-policy-ls-file-watcher".to_owned(),
                 method: "workspace/didChangeWatchedFiles".to_owned(),
                 register_options: Some(serde_json::json!({
                     "watchers": [
                         {"globPattern": format!("**/{}", iam_policy::config::FILE_NAME)},
-                        {"globPattern": "**/*.json"}
+                        {"globPattern": "**/*.json"},
+                        {"globPattern": "**/*.{yaml,yml,tf}"}
                     ]
                 })),
             };

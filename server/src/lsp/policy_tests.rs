@@ -52,7 +52,11 @@ pub struct Parsed {
 impl Parsed {
     pub fn new(test_path: &Path, file: TestFile) -> Parsed {
         let dir = test_path.parent().unwrap_or(Path::new(""));
-        let uses = file.policy_paths().map(|p| normalize(&dir.join(p))).collect();
+        // A policy inside a template is `template.yaml#POINTER`: the test uses the file.
+        let uses = file
+            .policy_paths()
+            .map(|p| normalize(&dir.join(iam_policy::host::split_reference(p).0)))
+            .collect();
         Parsed { file, uses }
     }
 }
@@ -93,12 +97,12 @@ impl PolicyTests {
     /// Forgets the policy read from disk at `path`: a document there was saved or closed, so
     /// the file may now hold the editor's text (the server watches only configuration files).
     pub fn forget_policy(&mut self, path: &Path) {
-        self.disk_policies.remove(path);
+        self.disk_policies.retain(|(p, _), _| p != path);
     }
 
     /// Runs the test file at `test` (open, else on disk) with the open policies from
     /// `open_policy`, and stores the run; returns what [`PolicyTests::store`] returns.
-    pub fn run(&mut self, test: &Path, open_policy: &dyn Fn(&Path) -> Option<CompiledPolicy>) -> HashSet<PathBuf> {
+    pub fn run(&mut self, test: &Path, open_policy: &OpenPolicy<'_>) -> HashSet<PathBuf> {
         let Some(parsed) = self.parsed(test) else {
             return HashSet::new();
         };
@@ -241,45 +245,50 @@ fn list_tests(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Policies read from disk by normalized path: compiled, or why not (without the path as a test
-/// file wrote it, since test files in different directories name the same file differently).
-pub type DiskPolicies = HashMap<PathBuf, Result<CompiledPolicy, String>>;
+/// Policies read from disk by normalized path and pointer (for a policy inside a template):
+/// compiled, or why not (without the path as a test file wrote it, since test files in
+/// different directories name the same file differently).
+pub type DiskPolicies = HashMap<(PathBuf, Option<String>), Result<CompiledPolicy, String>>;
+
+/// An open policy document by normalized path (and pointer, for a policy in a template).
+pub type OpenPolicy<'a> = dyn Fn(&Path, Option<&str>) -> Option<CompiledPolicy> + 'a;
+
+/// The label explanations and blames give a policy: its path, with `#POINTER` in a template.
+pub fn label(path: &Path, pointer: Option<&str>) -> String {
+    match pointer {
+        Some(pointer) => format!("{}#{pointer}", path.display()),
+        None => path.display().to_string(),
+    }
+}
 
 /// Reads and compiles the policy at `path` (normalized), labelled by its path.
-fn read_policy(path: &Path) -> Result<CompiledPolicy, String> {
+fn read_policy(path: &Path, pointer: Option<&str>) -> Result<CompiledPolicy, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    let doc = iam_policy::json::parse(&text);
-    if let Some(e) = doc.syntax_errors.first() {
-        return Err(format!("JSON syntax error: {}", e.message));
-    }
-    Ok(CompiledPolicy::compile(path.display().to_string(), &doc))
+    let doc = iam_policy::host::load_reference(&path.display().to_string(), &text, pointer)?;
+    Ok(CompiledPolicy::compile(label(path, pointer), &doc))
 }
 
 /// Runs a test file. `policy` gives an open policy document by path, else the file is taken
 /// from `disk`, read into it the first time.
-pub fn run(
-    test_path: &Path,
-    parsed: &Parsed,
-    policy: &dyn Fn(&Path) -> Option<CompiledPolicy>,
-    disk: &mut DiskPolicies,
-) -> TestRun {
+pub fn run(test_path: &Path, parsed: &Parsed, policy: &OpenPolicy<'_>, disk: &mut DiskPolicies) -> TestRun {
     let dir = test_path.parent().unwrap_or(Path::new(""));
-    let resolved = policy_test::resolve(&parsed.file, &mut |p: &str| {
+    let resolved = policy_test::resolve(&parsed.file, &mut |reference: &str| {
+        let (p, pointer) = iam_policy::host::split_reference(reference);
         let full = normalize(&dir.join(p));
-        if let Some(compiled) = policy(&full) {
+        if let Some(compiled) = policy(&full, pointer) {
             return Ok(compiled);
         }
         // A clone costs far less than reading, parsing and compiling again.
-        disk.entry(full)
-            .or_insert_with_key(|full| read_policy(full))
+        disk.entry((full, pointer.map(str::to_owned)))
+            .or_insert_with_key(|(full, pointer)| read_policy(full, pointer.as_deref()))
             .clone()
-            .map_err(|e| format!("{p}: {e}"))
+            .map_err(|e| format!("{reference}: {e}"))
     });
     let results = policy_test::run(&parsed.file, &resolved);
     let blames = results
         .iter()
         .flat_map(|r| r.blame.iter())
-        .map(|b| (PathBuf::from(&b.policy), b.clone()))
+        .map(|b| (PathBuf::from(iam_policy::host::split_reference(&b.policy).0), b.clone()))
         .collect();
     TestRun {
         problems: resolved.problems,
@@ -288,9 +297,9 @@ pub fn run(
     }
 }
 
-/// Compiles an open policy document, labelled by its path.
-pub fn compile_open(path: &Path, json: &JsonDocument) -> CompiledPolicy {
-    CompiledPolicy::compile(path.display().to_string(), json)
+/// Compiles an open policy document (or a policy in an open template), labelled by its path.
+pub fn compile_open(path: &Path, pointer: Option<&str>, json: &JsonDocument) -> CompiledPolicy {
+    CompiledPolicy::compile(label(path, pointer), json)
 }
 
 fn severity(s: Severity) -> DiagnosticSeverity {

@@ -266,13 +266,20 @@ impl Session {
         for test in tests {
             let documents = &self.documents;
             let keys_by_path = &self.keys_by_path;
-            let open_policy = |path: &Path| {
-                keys_by_path
+            let open_policy = |path: &Path, pointer: Option<&str>| {
+                let entry = keys_by_path
                     .get(path)?
                     .iter()
                     .filter_map(|k| documents.get(k))
-                    .find(|e| matches!(e.kind, Kind::Policy | Kind::Json))
-                    .map(|e| policy_tests::compile_open(path, e.doc.json()))
+                    .find(|e| holds_policies(e.kind))?;
+                match pointer {
+                    Some(pointer) => {
+                        let (_, found) = entry.doc.host()?;
+                        let embedded = found.policies.iter().find(|p| p.pointer == pointer)?;
+                        Some(policy_tests::compile_open(path, Some(pointer), &embedded.json))
+                    }
+                    None => Some(policy_tests::compile_open(path, None, entry.doc.json())),
+                }
             };
             changed.extend(self.tests.run(test, &open_policy));
         }
@@ -687,9 +694,18 @@ impl Session {
                                 .map(|f| diagnostics::to_diagnostic(f, doc, &entry.uri, encoding)),
                         );
                     }
+                    if let Some(p) = path.as_deref() {
+                        diagnostics.extend(
+                            self.tests
+                                .policy_diagnostics(&policy_tests::normalize(p), doc, encoding),
+                        );
+                    }
+                    // A file with no policy (a Terraform file without one) stays silent, except
+                    // to clear what was published while it had one.
+                    let has_policies = !found.policies.is_empty();
                     let published = entry.doc.published;
-                    entry.doc.published = !diagnostics.is_empty();
-                    if diagnostics.is_empty() && !published {
+                    entry.doc.published = has_policies;
+                    if !has_policies && !published {
                         return None;
                     }
                     return Some(Publish {
