@@ -81,6 +81,80 @@ pub fn analyze_embedded(text: &str, embedded: &EmbeddedPolicy, options: Options<
     }
 }
 
+/// The analyses of a template's policies from its last check: a policy whose text, place and
+/// given type did not change since is not checked again, its findings are moved to where it
+/// now stands. Typing in one of a template's dozen policies re-checks that one.
+#[derive(Debug, Default)]
+pub struct TemplateCache {
+    last: Vec<Cached>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    text: String,
+    pointer: String,
+    given: Option<PolicyType>,
+    /// Findings relative to the policy's start.
+    findings: Vec<Finding>,
+    policy_type: PolicyType,
+    type_source: TypeSource,
+}
+
+/// Checks every policy of a template, reusing `cache` (see [`TemplateCache`]).
+pub fn analyze_template(
+    text: &str,
+    policies: &[EmbeddedPolicy],
+    options: Options<'_>,
+    cache: &mut TemplateCache,
+) -> Vec<Analysis> {
+    let mut next = Vec::with_capacity(policies.len());
+    let mut out = Vec::with_capacity(policies.len());
+    for embedded in policies {
+        let source = text.get(embedded.span.range()).unwrap_or("");
+        // A policy written as one statement stands for `{"Statement": ...}` with its key
+        // outside its range: not cached, since its findings are not all within it.
+        let cacheable = !embedded.partial;
+        let hit = cacheable
+            .then(|| {
+                cache
+                    .last
+                    .iter()
+                    .position(|c| c.text == source && c.pointer == embedded.pointer && c.given == options.policy_type)
+            })
+            .flatten();
+        let start = embedded.span.start;
+        let analysis = match hit {
+            Some(i) => {
+                let c = cache.last.swap_remove(i);
+                let analysis = Analysis {
+                    findings: c.findings.iter().map(|f| f.relocated(0, start)).collect(),
+                    policy_type: c.policy_type,
+                    type_source: c.type_source,
+                };
+                next.push(c);
+                analysis
+            }
+            None => {
+                let analysis = analyze_embedded(text, embedded, options);
+                if cacheable {
+                    next.push(Cached {
+                        text: source.to_owned(),
+                        pointer: embedded.pointer.clone(),
+                        given: options.policy_type,
+                        findings: analysis.findings.iter().map(|f| f.relocated(start, 0)).collect(),
+                        policy_type: analysis.policy_type,
+                        type_source: analysis.type_source,
+                    });
+                }
+                analysis
+            }
+        };
+        out.push(analysis);
+    }
+    cache.last = next;
+    out
+}
+
 /// The type of an embedded policy: where it stands in the template says it; else given by the
 /// user; else inferred.
 pub fn resolve_embedded_type(

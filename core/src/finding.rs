@@ -93,6 +93,23 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The same finding with every span (its own, related ones, fix edits) moved from offsets
+    /// relative to `from` to offsets relative to `to`.
+    pub fn relocated(&self, from: usize, to: usize) -> Finding {
+        let move_span = |s: Span| Span::new((s.start + to).saturating_sub(from), (s.end + to).saturating_sub(from));
+        let mut out = self.clone();
+        out.span = move_span(out.span);
+        for r in &mut out.related {
+            r.span = move_span(r.span);
+        }
+        for fix in &mut out.fixes {
+            for e in &mut fix.edits {
+                e.span = move_span(e.span);
+            }
+        }
+        out
+    }
+
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);
         self

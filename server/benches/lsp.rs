@@ -321,6 +321,140 @@ fn completions(large: &str) {
     completion("actions, nothing typed, in ReadOnlyAccess", &big, RUNS);
 }
 
+/// A CloudFormation template of about 3,000 lines: 150 resources, 12 of them holding policies
+/// (roles with trust and inline policies, bucket and queue policies), the rest functions and
+/// tables with the usual properties.
+fn cloudformation_template() -> String {
+    let mut t = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nParameters:\n  Stage:\n    Type: String\nResources:\n",
+    );
+    for i in 0..150 {
+        if i % 12 == 0 {
+            let n = i / 12;
+            t.push_str(&format!(
+                "  Role{n}:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Sub 'app-${{Stage}}-{n}'\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal:\n              Service: lambda.amazonaws.com\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: access\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Sid: Read{n}\n                Effect: Allow\n                Action:\n                  - s3:GetObject\n                  - s3:ListBucket\n                Resource:\n                  - !Sub 'arn:${{AWS::Partition}}:s3:::${{Bucket{n}}}'\n                  - !Sub 'arn:${{AWS::Partition}}:s3:::${{Bucket{n}}}/*'\n              - Sid: Table{n}\n                Effect: Allow\n                Action: [dynamodb:GetItem, dynamodb:PutItem, dynamodb:Query]\n                Resource: !GetAtt Table{n}.Arn\n                Condition:\n                  StringEquals:\n                    aws:RequestedRegion: !Ref AWS::Region\n"
+            ));
+        } else if i % 3 == 0 {
+            t.push_str(&format!(
+                "  Table{i}:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: !Sub 'table-${{Stage}}-{i}'\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: pk\n          AttributeType: S\n        - AttributeName: sk\n          AttributeType: S\n      KeySchema:\n        - AttributeName: pk\n          KeyType: HASH\n        - AttributeName: sk\n          KeyType: RANGE\n      Tags:\n        - Key: stage\n          Value: !Ref Stage\n"
+            ));
+        } else {
+            t.push_str(&format!(
+                "  Function{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs20.x\n      MemorySize: 512\n      Timeout: 30\n      CodeUri: src/fn{i}/\n      Environment:\n        Variables:\n          STAGE: !Ref Stage\n          TABLE: !Ref Table{i}\n      Events:\n        Api:\n          Type: Api\n          Properties:\n            Path: /items/{i}\n            Method: get\n"
+            ));
+        }
+    }
+    t
+}
+
+/// A Terraform file of about 1,500 lines: 12 policies (`jsonencode`, heredocs and
+/// `aws_iam_policy_document` data sources) among buckets, functions and their settings.
+fn terraform_file() -> String {
+    let mut t = String::new();
+    for i in 0..60 {
+        if i % 5 == 0 {
+            let n = i / 5;
+            match n % 3 {
+                0 => t.push_str(&format!(
+                    "resource \"aws_iam_policy\" \"p{n}\" {{\n  name = \"p{n}\"\n  policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [\n      {{\n        Sid      = \"Read\"\n        Effect   = \"Allow\"\n        Action   = [\"s3:GetObject\", \"s3:ListBucket\"]\n        Resource = [aws_s3_bucket.b{n}.arn, \"${{aws_s3_bucket.b{n}.arn}}/*\"]\n      }},\n    ]\n  }})\n}}\n\n"
+                )),
+                1 => t.push_str(&format!(
+                    "resource \"aws_iam_role_policy\" \"r{n}\" {{\n  role = aws_iam_role.app.id\n  policy = <<-EOT\n    {{\n      \"Version\": \"2012-10-17\",\n      \"Statement\": [{{\n        \"Effect\": \"Allow\",\n        \"Action\": [\"sqs:SendMessage\"],\n        \"Resource\": \"${{aws_sqs_queue.q{n}.arn}}\"\n      }}]\n    }}\n  EOT\n}}\n\n"
+                )),
+                _ => t.push_str(&format!(
+                    "data \"aws_iam_policy_document\" \"d{n}\" {{\n  statement {{\n    sid       = \"Read\"\n    actions   = [\"s3:GetObject\", \"s3:ListBucket\"]\n    resources = [\"arn:aws:s3:::${{var.bucket}}/*\"]\n    condition {{\n      test     = \"StringEquals\"\n      variable = \"aws:PrincipalOrgID\"\n      values   = [var.org_id]\n    }}\n  }}\n}}\n\nresource \"aws_iam_policy\" \"dp{n}\" {{\n  policy = data.aws_iam_policy_document.d{n}.json\n}}\n\n"
+                )),
+            }
+        } else {
+            t.push_str(&format!(
+                "resource \"aws_s3_bucket\" \"b{i}\" {{\n  bucket = \"bucket-${{var.stage}}-{i}\"\n  tags = {{\n    stage = var.stage\n    owner = \"team\"\n  }}\n}}\n\nresource \"aws_lambda_function\" \"f{i}\" {{\n  function_name = \"f{i}\"\n  role          = aws_iam_role.app.arn\n  handler       = \"index.handler\"\n  runtime       = \"nodejs20.x\"\n  memory_size   = 512\n  timeout       = 30\n  environment {{\n    variables = {{\n      STAGE  = var.stage\n      BUCKET = aws_s3_bucket.b{i}.id\n    }}\n  }}\n}}\n\n"
+            ));
+        }
+    }
+    t
+}
+
+/// Types `typed` one character per didChange at `at` (a byte offset) of a template and
+/// measures each didChange -> publishDiagnostics; then completion and hover at `request_at`.
+fn typing_template(name: &str, language: &str, file: &str, text: &str, at: usize, typed: &str, request_at: usize) {
+    let mut server = TestServer::start();
+    let uri = common::uri(file);
+    server.open(&uri, language, 1, text);
+    let first = server.diagnostics(&uri);
+    assert!(first["diagnostics"].as_array().is_some(), "{first}");
+    let (line, mut col) = line_col(text, at);
+    let mut samples = Vec::new();
+    let mut version = 1;
+    for _ in 0..4 {
+        for ch in typed.chars() {
+            version += 1;
+            let t0 = Instant::now();
+            server.change(&uri, version, [line, col, line, col], &ch.to_string());
+            let published = server.diagnostics(&uri);
+            samples.push(t0.elapsed());
+            assert_eq!(published["version"], version);
+            col += 1;
+        }
+    }
+    summary(&format!("typing into {name} ({} lines)", text.lines().count()), samples);
+    // The requests, on the text as opened (undo the typing).
+    version += 1;
+    server.change_full(&uri, version, text);
+    server.diagnostics(&uri);
+    let (line, character) = line_col(text, request_at);
+    let params = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    let mut completions = Vec::new();
+    let mut hovers = Vec::new();
+    let mut items = 0;
+    for _ in 0..200 {
+        let t0 = Instant::now();
+        let id = server.request("textDocument/completion", params.clone());
+        let result = server.result(id);
+        completions.push(t0.elapsed());
+        items = result["items"].as_array().map_or(0, Vec::len);
+        let t0 = Instant::now();
+        let id = server.request("textDocument/hover", params.clone());
+        server.response(id);
+        hovers.push(t0.elapsed());
+    }
+    assert!(items > 0, "no completion items at {line}:{character}");
+    summary(&format!("completion in {name} ({items} items)"), completions);
+    summary(&format!("hover in {name}"), hovers);
+    assert!(server.shutdown().success());
+}
+
+fn templates() {
+    let cfn = cloudformation_template();
+    // A new action typed into the middle policy's list, as a new item line.
+    let item = cfn
+        .match_indices("                  - s3:ListBucket\n")
+        .nth(6)
+        .map(|(i, _)| i)
+        .unwrap();
+    let request = cfn[item..].find("s3:List").unwrap() + item + "s3:Li".len();
+    typing_template(
+        "a CloudFormation template",
+        "yaml",
+        "template.yaml",
+        &cfn,
+        item,
+        "                  - s3:PutObject\n",
+        request,
+    );
+    let tf = terraform_file();
+    let at = tf.match_indices("Action   = [").nth(2).map(|(i, _)| i).unwrap() + "Action   = [".len();
+    let request = tf[at..].find("s3:Get").unwrap() + at + "s3:Ge".len();
+    typing_template(
+        "a Terraform file",
+        "terraform",
+        "main.tf",
+        &tf,
+        at,
+        "\"s3:PutObject\", ",
+        request,
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `-- completion` runs only the completion scenarios.
     let only_completion = std::env::args().any(|a| a == "completion");
@@ -341,6 +475,10 @@ fn main() {
         typing_tested_policy(8);
         return;
     }
+    if std::env::args().any(|a| a == "templates") {
+        templates();
+        return;
+    }
     if std::env::args().any(|a| a == "requests") {
         requests("a 1 KB policy", &small, 500);
         requests("ReadOnlyAccess", &large, 500);
@@ -352,6 +490,7 @@ fn main() {
     typing("a 1 KB policy", &small, 8);
     typing("ReadOnlyAccess", &large, 4);
     typing_tested_policy(8);
+    templates();
     memory();
     completions(&large);
 }

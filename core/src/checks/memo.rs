@@ -86,24 +86,11 @@ fn within(f: &Finding, outer: Span) -> bool {
 
 /// Moves every span of `f` by `by` bytes: forward when replaying, back when recording.
 fn shift(f: &Finding, by: usize, forward: bool) -> Finding {
-    let move_span = |s: Span| {
-        if forward {
-            Span::new(s.start + by, s.end + by)
-        } else {
-            Span::new(s.start.saturating_sub(by), s.end.saturating_sub(by))
-        }
-    };
-    let mut out = f.clone();
-    out.span = move_span(out.span);
-    for r in &mut out.related {
-        r.span = move_span(r.span);
+    if forward {
+        f.relocated(0, by)
+    } else {
+        f.relocated(by, 0)
     }
-    for fix in &mut out.fixes {
-        for e in &mut fix.edits {
-            e.span = move_span(e.span);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -66,6 +66,16 @@ fn resource_type(resource: Option<&Node>) -> Option<&str> {
         .map(|s| s.value.as_str())
 }
 
+/// Whether a property of a resource type can hold policies (so a template reader must read
+/// it).
+pub fn reads_property(resource_type: &str, property: &str) -> bool {
+    SITES
+        .iter()
+        .any(|(t, path, _)| *t == resource_type && matches!(path.first(), Some(Key(p)) if *p == property))
+        // The type of an organization policy decides whether its content is an SCP or an RCP.
+        || (resource_type == "AWS::Organizations::Policy" && property == "Type")
+}
+
 /// What a property holds.
 #[derive(Debug, Clone, Copy)]
 enum Holds {
@@ -325,6 +335,7 @@ pub fn scan(text: &str, root: &Node, syntax: Syntax, errors: Vec<SyntaxError>) -
     let mut out = HostDocument {
         policies: Vec::new(),
         errors,
+        resources: Vec::new(),
     };
     let resources = root
         .value
@@ -336,42 +347,48 @@ pub fn scan(text: &str, root: &Node, syntax: Syntax, errors: Vec<SyntaxError>) -
         return out;
     };
     for resource in &resources.members {
-        let Some(node) = resource.value.as_ref() else {
-            continue;
-        };
-        let Some(ty) = resource_type(Some(node)) else {
-            continue;
-        };
-        let Some(properties) = node
-            .value
-            .as_object()
-            .and_then(|o| o.get("Properties"))
-            .and_then(|m| m.value.as_ref())
-        else {
-            continue;
-        };
-        let base = format!("Resources.{}.Properties", resource.key.value);
-        for (site_type, path, holds) in SITES {
-            if *site_type != ty {
-                continue;
-            }
-            let mut found = Vec::new();
-            walk(properties, path, base.clone(), &mut found);
-            for (pointer, value, key_span) in found {
-                let reason = format!("{} of {ty}", property_name(path));
-                let holds = match holds {
-                    Holds::OrganizationsContent => match organizations_type(node) {
-                        Some(t) => Holds::Document(t),
-                        None => continue,
-                    },
-                    other => *other,
-                };
-                embed(text, value, key_span, pointer, holds, reason, syntax, &mut out);
-            }
-        }
+        out.resources.push((resource.key.value.clone(), resource.span()));
+        scan_resource(text, resource, syntax, &mut out);
     }
     out.policies.sort_by_key(|p| p.span.start);
     out
+}
+
+/// The policies of one resource (`resource` is its member of `Resources`), added to `out`.
+pub fn scan_resource(text: &str, resource: &Member, syntax: Syntax, out: &mut HostDocument) {
+    let Some(node) = resource.value.as_ref() else {
+        return;
+    };
+    let Some(ty) = resource_type(Some(node)) else {
+        return;
+    };
+    let Some(properties) = node
+        .value
+        .as_object()
+        .and_then(|o| o.get("Properties"))
+        .and_then(|m| m.value.as_ref())
+    else {
+        return;
+    };
+    let base = format!("Resources.{}.Properties", resource.key.value);
+    for (site_type, path, holds) in SITES {
+        if *site_type != ty {
+            continue;
+        }
+        let mut found = Vec::new();
+        walk(properties, path, base.clone(), &mut found);
+        for (pointer, value, key_span) in found {
+            let reason = format!("{} of {ty}", property_name(path));
+            let holds = match holds {
+                Holds::OrganizationsContent => match organizations_type(node) {
+                    Some(t) => Holds::Document(t),
+                    None => continue,
+                },
+                other => *other,
+            };
+            embed(text, value, key_span, pointer, holds, reason, syntax, out);
+        }
+    }
 }
 
 fn property_name(path: &[Step]) -> String {

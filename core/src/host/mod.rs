@@ -78,6 +78,45 @@ pub struct EmbeddedPolicy {
 }
 
 impl EmbeddedPolicy {
+    /// Moves every span of the policy by `delta` bytes (text was inserted or removed before it).
+    pub fn shift(&mut self, delta: isize) {
+        let at = |o: usize| o.saturating_add_signed(delta);
+        let span = |s: &mut Span| *s = Span::new(at(s.start), at(s.end));
+        span(&mut self.span);
+        self.unknown.iter_mut().for_each(span);
+        for e in &mut self.json.syntax_errors {
+            span(&mut e.span);
+        }
+        for d in &mut self.json.duplicate_keys {
+            span(&mut d.first);
+            span(&mut d.duplicate);
+        }
+        let string = |s: &mut crate::json::JsonString| {
+            span(&mut s.span);
+            if let Some(h) = s.host.as_mut() {
+                span(&mut h.content);
+                for p in &mut h.pieces {
+                    span(&mut p.source);
+                }
+            }
+        };
+        let mut stack: Vec<&mut crate::json::Node> = self.json.root.iter_mut().collect();
+        while let Some(node) = stack.pop() {
+            span(&mut node.span);
+            match &mut node.value {
+                crate::json::Value::Object(o) => {
+                    for m in &mut o.members {
+                        string(&mut m.key);
+                        stack.extend(m.value.as_mut());
+                    }
+                }
+                crate::json::Value::Array(a) => stack.extend(a.items.iter_mut()),
+                crate::json::Value::String(s) => string(s),
+                _ => {}
+            }
+        }
+    }
+
     /// Whether a host span touches a value only known at deploy time.
     pub fn touches_unknown(&self, span: Span) -> bool {
         let i = self.unknown.partition_point(|u| u.end <= span.start);
@@ -101,6 +140,9 @@ pub struct HostDocument {
     /// The host's syntax errors (YAML, HCL, JSON). Only those inside a policy are reported,
     /// through that policy; the rest is the business of the host's own tools.
     pub errors: Vec<SyntaxError>,
+    /// A CloudFormation template's resources (logical id, range of the entry), so that an edit
+    /// inside one resource re-reads only that resource ([`rescan_yaml`]).
+    pub resources: Vec<(String, Span)>,
 }
 
 /// Recognises a host by content (and, for Terraform, by name): a CloudFormation/SAM template
@@ -159,7 +201,7 @@ pub fn scan_tree(kind: HostKind, text: &str, tree: &tree_sitter::Tree) -> Option
             scan_json(text, &doc)
         }
         HostKind::CloudFormationYaml => {
-            let (documents, errors) = yaml::read(text, tree);
+            let (documents, errors) = yaml::read_template(text, tree, cfn::reads_property);
             let mut out: Option<HostDocument> = None;
             for document in &documents {
                 let Some(root) = document.root.as_ref().filter(|r| cfn::is_template(r)) else {
@@ -174,6 +216,7 @@ pub fn scan_tree(kind: HostKind, text: &str, tree: &tree_sitter::Tree) -> Option
                 let out = out.get_or_insert_with(HostDocument::default);
                 out.policies.extend(found.policies);
                 out.errors.extend(found.errors);
+                out.resources.extend(found.resources);
             }
             out
         }
@@ -188,6 +231,87 @@ pub fn scan_json(text: &str, doc: &JsonDocument) -> Option<HostDocument> {
     }
     let root = doc.root.as_ref().filter(|r| cfn::is_template(r))?;
     Some(cfn::scan(text, root, Syntax::Json, doc.syntax_errors.clone()))
+}
+
+/// An edit of a document: `start..old_end` of the old text became `start..new_end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextEdit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+/// The policies of a YAML template after one edit, from those before it: when the edit lies
+/// inside one resource (and the resource still ends where it did, moved by the edit), only
+/// that resource is read again and the other policies move; else `None` and the caller reads
+/// the whole template. Typing in a 3,000-line template then costs one resource, not the file.
+pub fn rescan_yaml(
+    previous: &HostDocument,
+    edit: TextEdit,
+    text: &str,
+    tree: &tree_sitter::Tree,
+) -> Option<HostDocument> {
+    let delta = edit.new_end as isize - edit.old_end as isize;
+    let (id, old_span) = previous
+        .resources
+        .iter()
+        .find(|(_, s)| s.start < edit.start && edit.old_end <= s.end)?;
+    let (member, new_span, errors) = yaml::read_resource(text, tree, edit.start, cfn::reads_property)?;
+    if member.key.value != *id
+        || new_span.start != old_span.start
+        || new_span.end != old_span.end.checked_add_signed(delta)?
+    {
+        return None;
+    }
+    let moved = |s: Span| {
+        if s.start >= old_span.end {
+            Some(Span::new(
+                s.start.checked_add_signed(delta)?,
+                s.end.checked_add_signed(delta)?,
+            ))
+        } else {
+            Some(s)
+        }
+    };
+    let mut out = HostDocument {
+        policies: Vec::new(),
+        errors: Vec::new(),
+        resources: Vec::with_capacity(previous.resources.len()),
+    };
+    for (rid, s) in &previous.resources {
+        let s = if rid == id { new_span } else { moved(*s)? };
+        out.resources.push((rid.clone(), s));
+    }
+    for e in &previous.errors {
+        if old_span.contains_span(e.span) {
+            continue;
+        }
+        out.errors.push(SyntaxError {
+            span: moved(e.span)?,
+            message: e.message.clone(),
+        });
+    }
+    out.errors.extend(errors.iter().cloned());
+    out.errors.sort_by_key(|e| (e.span.start, e.span.end));
+    cfn::scan_resource(text, &member, Syntax::Yaml, &mut out);
+    // The host's errors inside the re-read policies.
+    for p in &mut out.policies {
+        p.json
+            .syntax_errors
+            .extend(errors.iter().filter(|e| p.span.contains_span(e.span)).cloned());
+    }
+    for p in &previous.policies {
+        if old_span.contains_span(p.span) {
+            continue;
+        }
+        let mut p = p.clone();
+        if p.span.start >= old_span.end {
+            p.shift(delta);
+        }
+        out.policies.push(p);
+    }
+    out.policies.sort_by_key(|p| p.span.start);
+    Some(out)
 }
 
 /// A policy's value tree as compact JSON: what AWS receives, for size quotas.
@@ -308,17 +432,25 @@ pub fn split_reference(reference: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// Why a referenced policy could not be loaded: a message, and the byte offset it is about
+/// when it is about one place (a syntax error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub offset: Option<usize>,
+    pub message: String,
+}
+
+impl LoadError {
+    fn new(message: String) -> LoadError {
+        LoadError { offset: None, message }
+    }
+}
+
 /// The policy document a reference names in the file `path` whose text is `text`: the whole
 /// JSON document without a pointer, else the policy at the pointer in a template. The error
-/// says what is wrong (a JSON syntax error with its position, a template named without a
+/// says what is wrong (a JSON syntax error with its offset, a template named without a
 /// pointer, a pointer that names no policy — with the ones there are).
-pub fn load_reference(path: &str, text: &str, pointer: Option<&str>) -> Result<JsonDocument, String> {
-    let line_col = |offset: usize| {
-        let before = text.get(..offset).unwrap_or(text);
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("{line}:{col}")
-    };
+pub fn load_reference(path: &str, text: &str, pointer: Option<&str>) -> Result<JsonDocument, LoadError> {
     let list = |found: &HostDocument| {
         let names: Vec<&str> = found.policies.iter().map(|p| p.pointer.as_str()).collect();
         if names.is_empty() {
@@ -330,34 +462,108 @@ pub fn load_reference(path: &str, text: &str, pointer: Option<&str>) -> Result<J
     match (read(Some(path), text), pointer) {
         (Contents::Json(doc), None) => {
             if let Some(e) = doc.syntax_errors.first() {
-                return Err(format!("{}: JSON syntax error: {}", line_col(e.span.start), e.message));
+                return Err(LoadError {
+                    offset: Some(e.span.start),
+                    message: format!("JSON syntax error: {}", e.message),
+                });
             }
             if doc.root.as_ref().and_then(|r| r.value.as_object()).is_none() {
-                return Err("expected a policy object".to_owned());
+                return Err(LoadError::new("expected a policy object".to_owned()));
             }
             Ok(doc)
         }
-        (Contents::Host(_, found), None) => Err(format!(
+        (Contents::Host(_, found), None) => Err(LoadError::new(format!(
             "is a template: name one of its policies as `{path}#POINTER` ({})",
             list(&found)
-        )),
+        ))),
         (Contents::Host(_, mut found), Some(pointer)) => {
             let Some(index) = found.policies.iter().position(|p| p.pointer == pointer) else {
-                return Err(format!("no policy at `{pointer}` ({})", list(&found)));
+                return Err(LoadError::new(format!("no policy at `{pointer}` ({})", list(&found))));
             };
             let policy = found.policies.swap_remove(index);
             match policy.json.syntax_errors.first() {
-                Some(e) => Err(format!(
-                    "{}: syntax error in the policy: {}",
-                    line_col(e.span.start),
-                    e.message
-                )),
+                Some(e) => Err(LoadError {
+                    offset: Some(e.span.start),
+                    message: format!("syntax error in the policy: {}", e.message),
+                }),
                 None => Ok(policy.json),
             }
         }
-        (Contents::Json(_), Some(pointer)) => Err(format!(
+        (Contents::Json(_), Some(pointer)) => Err(LoadError::new(format!(
             "is not a template, so `#{pointer}` names nothing in it: name the file alone"
+        ))),
+        (Contents::Other, _) => Err(LoadError::new(
+            "holds no policy: neither a JSON policy nor a template".to_owned(),
         )),
-        (Contents::Other, _) => Err("holds no policy: neither a JSON policy nor a template".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "Resources:\n  A:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: '*'\n  B:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: '*'\n            Action: sqs:SendMessage\n            Resource: '*'\n";
+
+    fn parsed(text: &str) -> tree_sitter::Tree {
+        let mut parser = tree_sitter::Parser::new();
+        let _ = parser.set_language(&language(HostKind::CloudFormationYaml));
+        parser
+            .parse(text, None)
+            .unwrap_or_else(|| unreachable!("tree-sitter always returns a tree without a timeout"))
+    }
+
+    /// (pointer, span, compact JSON) of each policy.
+    fn summary(found: &HostDocument) -> Vec<(String, Span, String)> {
+        found
+            .policies
+            .iter()
+            .map(|p| {
+                (
+                    p.pointer.clone(),
+                    p.span,
+                    p.json.root.as_ref().map(compact_json).unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_inside_one_resource_rereads_it_alone_and_moves_the_others() {
+        let before = parsed(TEMPLATE);
+        let previous = scan(HostKind::CloudFormationYaml, TEMPLATE, &before);
+        assert_eq!(previous.resources.len(), 2);
+        let at = TEMPLATE
+            .find("s3:GetObject")
+            .map(|i| i + "s3:GetObject".len())
+            .unwrap_or(0);
+        let mut text = TEMPLATE.to_owned();
+        text.insert_str(at, "Version");
+        let after = parsed(&text);
+        let edit = TextEdit {
+            start: at,
+            old_end: at,
+            new_end: at + "Version".len(),
+        };
+        let rescanned = rescan_yaml(&previous, edit, &text, &after);
+        let full = scan(HostKind::CloudFormationYaml, &text, &after);
+        assert_eq!(rescanned.as_ref().map(summary), Some(summary(&full)));
+        assert_eq!(rescanned.map(|r| r.resources), Some(full.resources));
+    }
+
+    #[test]
+    fn an_edit_that_changes_the_structure_falls_back_to_a_full_read() {
+        let before = parsed(TEMPLATE);
+        let previous = scan(HostKind::CloudFormationYaml, TEMPLATE, &before);
+        // Dedenting B's Type line moves it out of B.
+        let at = TEMPLATE.find("    Type: AWS::SQS").unwrap_or(0);
+        let mut text = TEMPLATE.to_owned();
+        text.replace_range(at..at + 2, "");
+        let after = parsed(&text);
+        let edit = TextEdit {
+            start: at,
+            old_end: at + 2,
+            new_end: at,
+        };
+        assert!(rescan_yaml(&previous, edit, &text, &after).is_none());
     }
 }

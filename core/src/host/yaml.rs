@@ -26,6 +26,56 @@ pub struct Document {
 
 /// Every document of the stream and the syntax errors tree-sitter found, in order.
 pub fn read(text: &str, tree: &Tree) -> (Vec<Document>, Vec<SyntaxError>) {
+    read_with(text, tree, None)
+}
+
+/// Which properties of a resource type can hold policies: `(type, property) -> bool`.
+pub type PolicyProperties = fn(&str, &str) -> bool;
+
+/// Like [`read`], for templates: of each document only what can hold policies is read — the
+/// top-level `AWSTemplateFormatVersion` and `Transform`, and under `Resources` each resource's
+/// `Type`, and those of its `Properties` that `reads` says can hold policies for its type. The
+/// rest reads as `null` (keys kept), so a keystroke in a 3,000-line template reads a few hundred
+/// lines.
+pub fn read_template(text: &str, tree: &Tree, reads: PolicyProperties) -> (Vec<Document>, Vec<SyntaxError>) {
+    read_with(text, tree, Some(reads))
+}
+
+/// The resource of a template whose entry under `Resources` holds byte `offset`, read as
+/// [`read_template`] reads it: its member, the entry's range, and the syntax errors in it.
+pub fn read_resource(
+    text: &str,
+    tree: &Tree,
+    offset: usize,
+    reads: PolicyProperties,
+) -> Option<(Member, Span, Vec<SyntaxError>)> {
+    let mut reader = Reader {
+        text,
+        errors: Vec::new(),
+    };
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let document = root
+        .children(&mut cursor)
+        .find(|d| d.kind() == "document" && d.start_byte() <= offset && offset < d.end_byte())?;
+    let mut c = document.walk();
+    let top = document.named_children(&mut c).find(|n| is_value_node(n.kind()))?;
+    let top = mapping_of(top)?;
+    let resources = reader.pair_value(top, "Resources")?;
+    let resources = mapping_of(resources)?;
+    let mut cursor = resources.walk();
+    let pair = resources
+        .children(&mut cursor)
+        .filter(|p| matches!(p.kind(), "block_mapping_pair" | "flow_pair"))
+        .find(|p| p.start_byte() <= offset && offset < p.end_byte())?;
+    let key = pair.child_by_field_name("key").and_then(|k| reader.key(k))?;
+    let value = pair.child_by_field_name("value").map(|v| reader.resource(v, reads));
+    reader.collect_errors_outside(pair);
+    let span = key.span.cover(value.as_ref().map_or(key.span, |v| v.span));
+    Some((Member { key, value }, span, reader.errors))
+}
+
+fn read_with(text: &str, tree: &Tree, template: Option<PolicyProperties>) -> (Vec<Document>, Vec<SyntaxError>) {
     let mut reader = Reader {
         text,
         errors: Vec::new(),
@@ -37,10 +87,11 @@ pub fn read(text: &str, tree: &Tree) -> (Vec<Document>, Vec<SyntaxError>) {
         match child.kind() {
             "document" => {
                 let mut c = child.walk();
-                let value = child
-                    .named_children(&mut c)
-                    .find(|n| is_value_node(n.kind()))
-                    .and_then(|n| reader.value(n, 0));
+                let node = child.named_children(&mut c).find(|n| is_value_node(n.kind()));
+                let value = match template {
+                    Some(has_policies) => node.and_then(|n| reader.template_root(n, has_policies)),
+                    None => node.and_then(|n| reader.value(n, 0)),
+                };
                 reader.collect_errors_outside(child);
                 documents.push(Document {
                     root: value,
@@ -110,7 +161,199 @@ fn long_form(tag: &str) -> Option<&'static str> {
     })
 }
 
+/// The mapping a value node holds, if it is one.
+fn mapping_of(node: TsNode<'_>) -> Option<TsNode<'_>> {
+    let mut n = node;
+    loop {
+        match n.kind() {
+            "block_node" | "flow_node" => {
+                let mut cursor = n.walk();
+                // A tagged or anchored mapping is not a template's structure.
+                if n.children(&mut cursor).any(|c| matches!(c.kind(), "tag" | "anchor")) {
+                    return None;
+                }
+                n = n.named_child(0)?;
+            }
+            "block_mapping" | "flow_mapping" => return Some(n),
+            _ => return None,
+        }
+    }
+}
+
 impl Reader<'_> {
+    /// The value of the pair of `mapping` whose key is `key`.
+    fn pair_value<'n>(&self, mapping: TsNode<'n>, key: &str) -> Option<TsNode<'n>> {
+        let mut cursor = mapping.walk();
+        let pair = mapping
+            .children(&mut cursor)
+            .filter(|p| matches!(p.kind(), "block_mapping_pair" | "flow_pair"))
+            .find(|p| p.child_by_field_name("key").and_then(|k| self.simple_key(k)) == Some(key))?;
+        pair.child_by_field_name("value")
+    }
+
+    /// The root of a template document, read only where policies can be (see
+    /// [`read_template`]).
+    fn template_root(&mut self, node: TsNode<'_>, reads: PolicyProperties) -> Option<Node> {
+        let Some(mapping) = mapping_of(node) else {
+            return self.value(node, 0);
+        };
+        let members = self.pruned_mapping(
+            mapping,
+            |key| matches!(key, "AWSTemplateFormatVersion" | "Transform" | "Resources"),
+            |reader, key, value| match key {
+                "Resources" => Some(reader.resources(value, reads)),
+                _ => reader.value(value, 1),
+            },
+        );
+        Some(Node {
+            span: span_of(node),
+            value: Value::Object(Object { members, closed: true }),
+        })
+    }
+
+    fn resources(&mut self, node: TsNode<'_>, reads: PolicyProperties) -> Node {
+        let span = span_of(node);
+        let Some(mapping) = mapping_of(node) else {
+            return self.value(node, 1).unwrap_or(Node {
+                span,
+                value: Value::Null,
+            });
+        };
+        let members = self.pruned_mapping(
+            mapping,
+            |_| true,
+            |reader, _, value| Some(reader.resource(value, reads)),
+        );
+        Node {
+            span,
+            value: Value::Object(Object { members, closed: true }),
+        }
+    }
+
+    fn resource(&mut self, node: TsNode<'_>, reads: PolicyProperties) -> Node {
+        let span = span_of(node);
+        let Some(mapping) = mapping_of(node) else {
+            return self.value(node, 2).unwrap_or(Node {
+                span,
+                value: Value::Null,
+            });
+        };
+        // The type decides which properties are read; it may come after them.
+        let mut ty: Option<String> = None;
+        let mut cursor = mapping.walk();
+        for pair in mapping
+            .children(&mut cursor)
+            .filter(|c| matches!(c.kind(), "block_mapping_pair" | "flow_pair"))
+        {
+            let is_type = pair
+                .child_by_field_name("key")
+                .and_then(|k| self.key(k))
+                .is_some_and(|k| k.value == "Type");
+            if is_type {
+                ty = pair
+                    .child_by_field_name("value")
+                    .map(|v| self.src(span_of(v)).trim().trim_matches(['"', '\'']).to_owned());
+            }
+        }
+        let members = self.pruned_mapping(
+            mapping,
+            |key| matches!(key, "Type" | "Properties"),
+            |reader, key, value| match (key, &ty) {
+                ("Type", _) => reader.value(value, 3),
+                ("Properties", Some(ty)) => {
+                    let properties = mapping_of(value)?;
+                    let members = reader.pruned_mapping(
+                        properties,
+                        |property| reads(ty, property),
+                        |reader, _, value| reader.value(value, 4),
+                    );
+                    Some(Node {
+                        span: span_of(value),
+                        value: Value::Object(Object { members, closed: true }),
+                    })
+                }
+                _ => None,
+            },
+        );
+        Node {
+            span,
+            value: Value::Object(Object { members, closed: true }),
+        }
+    }
+
+    /// The members of a mapping whose keys `keep` accepts, each value read by `read` (`None`:
+    /// not needed, read as null). Keys are first looked at as raw text, so members not kept
+    /// cost no decoding.
+    fn pruned_mapping(
+        &mut self,
+        mapping: TsNode<'_>,
+        keep: impl Fn(&str) -> bool,
+        mut read: impl FnMut(&mut Self, &str, TsNode<'_>) -> Option<Node>,
+    ) -> Vec<Member> {
+        let mut members = Vec::new();
+        let mut cursor = mapping.walk();
+        for pair in mapping.children(&mut cursor) {
+            match pair.kind() {
+                "block_mapping_pair" | "flow_pair" => {
+                    let Some(key_node) = pair.child_by_field_name("key") else {
+                        continue;
+                    };
+                    if let Some(raw) = self.simple_key(key_node)
+                        && !keep(raw)
+                    {
+                        continue;
+                    }
+                    // Simple keys (nearly all of a template's) need no decoding or mapping.
+                    let key = match self.simple_key(key_node) {
+                        Some(raw) => {
+                            let span = span_of(key_node);
+                            let quoted = matches!(self.text.as_bytes().get(span.start), Some(b'"' | b'\''));
+                            let content = if quoted {
+                                Span::new(span.start + 1, span.end.saturating_sub(1))
+                            } else {
+                                span
+                            };
+                            let mut b = StrBuilder::new();
+                            b.verbatim(raw, content.start);
+                            b.finish(span, content, true)
+                        }
+                        None => match self.key(key_node) {
+                            Some(key) => key,
+                            None => continue,
+                        },
+                    };
+                    if !keep(&key.value) {
+                        continue;
+                    }
+                    let value = pair.child_by_field_name("value").map(|v| {
+                        read(self, key.value.as_str(), v).unwrap_or(Node {
+                            span: span_of(v),
+                            value: Value::Null,
+                        })
+                    });
+                    members.push(Member { key, value });
+                }
+                "ERROR" => self.error_in_mapping(pair, &mut members),
+                _ => {}
+            }
+        }
+        members
+    }
+
+    /// A key's text when it is written simply (one line, no escapes): what it reads as.
+    fn simple_key(&self, key: TsNode<'_>) -> Option<&str> {
+        let raw = self.src(span_of(key)).trim();
+        if raw.contains(['\n', '\\', '!', '&', '*', '#']) {
+            return None;
+        }
+        let unquoted = raw
+            .strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .or_else(|| raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
+            .unwrap_or(raw);
+        (!unquoted.contains(['"', '\''])).then_some(unquoted)
+    }
+
     fn src(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
     }

@@ -120,7 +120,13 @@ fn run_file(path: &Path) -> Result<FileRun, String> {
             None => file_label.clone(),
         };
         let policy_text = std::fs::read_to_string(&full).map_err(|e| format!("{file_label}: cannot read: {e}"))?;
-        let doc = host::load_reference(&file_label, &policy_text, pointer).map_err(|e| format!("{label}: {e}"))?;
+        let doc = host::load_reference(&file_label, &policy_text, pointer).map_err(|e| match e.offset {
+            Some(offset) => {
+                let (line, col) = line_col(&policy_text, offset);
+                format!("{file_label}:{line}:{col}: {}", e.message)
+            }
+            None => format!("{label}: {}", e.message),
+        })?;
         let compiled = CompiledPolicy::compile(label.clone(), &doc);
         sources.push((label, policy_text));
         Ok(compiled)

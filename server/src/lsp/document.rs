@@ -3,11 +3,12 @@
 //! hold the same text.
 
 use crate::position::{self, Encoding, Position};
-use iam_policy::host::{self, HostDocument, HostKind};
+use iam_policy::analysis::TemplateCache;
+use iam_policy::host::{self, HostDocument, HostKind, TextEdit};
 use iam_policy::json::{self, JsonDocument};
 use iam_policy::syntax::{Grammar, SyntaxDocument};
 use ropey::Rope;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::path::PathBuf;
 use tower_lsp_server::ls_types::{self as lsp, TextDocumentContentChangeEvent};
 
@@ -24,6 +25,12 @@ pub struct Document {
     /// The policies found when the document is a template (CloudFormation, SAM, Terraform);
     /// `None` inside when it is not one. Built on first use after each edit.
     host: OnceCell<Option<(HostKind, HostDocument)>>,
+    /// The last check of a template's policies, reused for the policies an edit left alone.
+    pub template_cache: RefCell<TemplateCache>,
+    /// The template's policies as last found, and the edits made since: one edit inside one
+    /// resource re-reads that resource alone.
+    previous_host: Option<(HostKind, HostDocument)>,
+    edits_since: Vec<TextEdit>,
     /// Whether the last publish for this document had diagnostics (so a document that stops
     /// being a policy gets one empty publish and then silence).
     pub published: bool,
@@ -50,6 +57,9 @@ impl Document {
             syntax: SyntaxDocument::with_grammar(text, grammar),
             json: OnceCell::new(),
             host: OnceCell::new(),
+            template_cache: RefCell::new(TemplateCache::default()),
+            previous_host: None,
+            edits_since: Vec::new(),
             published: false,
         }
     }
@@ -84,11 +94,18 @@ impl Document {
                     Grammar::Json => {
                         host::scan_json(text, self.json()).map(|found| (HostKind::CloudFormationJson, found))
                     }
-                    Grammar::Yaml => self
-                        .syntax
-                        .tree()
-                        .and_then(|tree| host::scan_tree(HostKind::CloudFormationYaml, text, tree))
-                        .map(|found| (HostKind::CloudFormationYaml, found)),
+                    Grammar::Yaml => {
+                        let tree = self.syntax.tree()?;
+                        let incremental = match (&self.previous_host, self.edits_since.as_slice()) {
+                            (Some((HostKind::CloudFormationYaml, previous)), [edit]) => {
+                                host::rescan_yaml(previous, *edit, text, tree)
+                            }
+                            _ => None,
+                        };
+                        incremental
+                            .or_else(|| host::scan_tree(HostKind::CloudFormationYaml, text, tree))
+                            .map(|found| (HostKind::CloudFormationYaml, found))
+                    }
                     Grammar::Hcl => self
                         .syntax
                         .tree()
@@ -106,7 +123,10 @@ impl Document {
     /// text or split a character.
     pub fn apply(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
         self.json = OnceCell::new();
-        self.host = OnceCell::new();
+        if let Some(found) = self.host.take().flatten() {
+            self.previous_host = Some(found);
+            self.edits_since.clear();
+        }
         match change.range {
             Some(range) => {
                 let start = position::offset(&self.rope, to_position(range.start), encoding);
@@ -116,10 +136,16 @@ impl Document {
                 self.rope.remove(start_char..end_char);
                 self.rope.insert(start_char, &change.text);
                 self.syntax.edit(start, end, &change.text);
+                self.edits_since.push(TextEdit {
+                    start,
+                    old_end: end,
+                    new_end: start + change.text.len(),
+                });
             }
             None => {
                 self.rope = Rope::from_str(&change.text);
                 self.syntax.replace(change.text);
+                self.previous_host = None;
             }
         }
     }

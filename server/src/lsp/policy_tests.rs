@@ -264,7 +264,7 @@ pub fn label(path: &Path, pointer: Option<&str>) -> String {
 /// Reads and compiles the policy at `path` (normalized), labelled by its path.
 fn read_policy(path: &Path, pointer: Option<&str>) -> Result<CompiledPolicy, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    let doc = iam_policy::host::load_reference(&path.display().to_string(), &text, pointer)?;
+    let doc = iam_policy::host::load_reference(&path.display().to_string(), &text, pointer).map_err(|e| e.message)?;
     Ok(CompiledPolicy::compile(label(path, pointer), &doc))
 }
 
