@@ -7,6 +7,7 @@ pub mod checks;
 pub mod completion;
 pub mod config;
 pub mod eval;
+pub mod file_names;
 pub mod finding;
 pub mod host;
 pub mod hover;
