@@ -198,6 +198,17 @@ async function main() {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
     await workbench(page, extensions, args.screenshot);
+    await check("a wrong iam-policy-ls.server.path gets a message naming the setting", async () => {
+      // As a user would set it for the workspace; the extension restarts the server on the change.
+      fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
+      const settings = { "iam-policy-ls.server.path": "/nonexistent/iam-policy-ls" };
+      fs.writeFileSync(path.join(workspace, ".vscode", "settings.json"), JSON.stringify(settings));
+      const toast = page.locator(".notification-toast", { hasText: "iam-policy-ls.server.path setting names" }).first();
+      await toast.waitFor({ timeout: TIMEOUT });
+      const message = await toast.locator(".notification-list-item-message").textContent();
+      assert.match(message, /Tried: /);
+      return message.slice(0, 80);
+    });
   } finally {
     await browser.close();
     server.kill();
