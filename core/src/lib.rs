@@ -26,3 +26,8 @@ pub use analysis::{Analysis, Options, analyze, analyze_text};
 pub use finding::{Finding, Severity};
 pub use policy_type::PolicyType;
 pub use span::Span;
+
+/// The crate README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
