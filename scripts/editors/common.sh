@@ -6,6 +6,11 @@ repo=$(pwd)
 cache=${IAM_POLICY_LS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iam-policy-ls}
 mkdir -p "$cache"
 die() { echo "${0##*/}: $*" >&2; exit 1; }
-# The debug build that `cargo test` made (scripts/test-editors builds it when run alone).
-server_bin=${IAM_POLICY_LS_BIN:-${CARGO_TARGET_DIR:-$repo/target}/debug/iam-policy-ls}
-[ -x "$server_bin" ] || die "no server binary at $server_bin (build it: cargo test --workspace --no-run)"
+# `STEP --install-only` installs what the step needs and stops there (scripts/test runs that
+# while cargo builds); each step calls this between installing and testing.
+installed() {
+  if [ "${1:-}" = --install-only ]; then exit 0; fi
+  # The debug build that `cargo test` made (scripts/test-editors builds it when run alone).
+  server_bin=${IAM_POLICY_LS_BIN:-${CARGO_TARGET_DIR:-$repo/target}/debug/iam-policy-ls}
+  [ -x "$server_bin" ] || die "no server binary at $server_bin (build it: cargo test --workspace --no-run)"
+}

@@ -75,7 +75,10 @@ impl Sandbox {
             };
             write_executable(
                 &root.join("scripts/editors").join(&step),
-                &format!("#!/usr/bin/env bash\nsource \"$(dirname \"$0\")/common.sh\"\n{body}"),
+                &format!(
+                    "#!/usr/bin/env bash\nsource \"$(dirname \"$0\")/common.sh\"\n\
+                     echo '{step} install' >> \"$repo/log\"\ninstalled \"$@\"\n{body}"
+                ),
             );
         }
         Sandbox { root }
@@ -127,6 +130,10 @@ fn passes_when_every_step_passes() {
     for subcommand in ["cargo fmt", "cargo clippy", "cargo test"] {
         assert!(log.contains(subcommand), "{subcommand} did not run: {log}");
     }
+    // Installs ran (in the background, during cargo) and again as each step began.
+    for step in &steps {
+        assert_eq!(log.matches(&format!("{step} install")).count(), 2, "{step}: {log}");
+    }
 }
 
 #[test]
@@ -176,6 +183,10 @@ fn every_editor_step_runs_under_set_e() {
             .find(|l| !l.starts_with('#') && !l.trim().is_empty())
             .unwrap_or_default();
         assert_eq!(first_command, "source \"$(dirname \"$0\")/common.sh\"", "{step}");
+        assert!(
+            text.contains("\ninstalled \"$@\"\n"),
+            "{step} never calls installed \"$@\""
+        );
         let mode = fs::metadata(&path).unwrap().permissions().mode();
         assert!(mode & 0o111 != 0, "{step} is not executable");
     }
