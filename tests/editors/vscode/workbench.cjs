@@ -14,7 +14,8 @@ const os = require("node:os");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
 
-const TIMEOUT = 30_000;
+// Generous: the first diagnostics wait for the extension host and the server to start.
+const TIMEOUT = 60_000;
 const POLICY = `{
   "Version": "2012-10-17",
   "Statement": [
