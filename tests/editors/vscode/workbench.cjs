@@ -195,9 +195,11 @@ async function main() {
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-    await until("code-server to listen", async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000);
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    page.setDefaultTimeout(TIMEOUT);
+    page.setDefaultNavigationTimeout(2 * TIMEOUT);
+    await until("code-server to listen", async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 2 * TIMEOUT);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: "domcontentloaded" });
+    await page.locator(".monaco-workbench").waitFor({ timeout: 2 * TIMEOUT });
     await workbench(page, extensions, args.screenshot);
     await check("a wrong iam-policy-ls.server.path gets a message naming the setting", async () => {
       // As a user would set it for the workspace; the extension restarts the server on the change.
