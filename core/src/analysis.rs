@@ -182,42 +182,7 @@ pub fn resolve_type(policy: &Policy<'_>, options: Options<'_>) -> (PolicyType, T
     (PolicyType::infer(policy), TypeSource::Inferred)
 }
 
-/// File-name conventions for policy types: `*.scp.json`, `*.rcp.json`, `*.trust.json`,
-/// `trust-policy.json`, `*.boundary.json`, `*.identity.json`, `*.resource.json`,
-/// `bucket-policy.json`, `key-policy.json`, `*.endpoint.json`.
-pub fn policy_type_from_file_name(path: &str) -> Option<PolicyType> {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
-    let stem = name.strip_suffix(".json")?;
-    let last = stem.rsplit(['.', '-', '_']).next().unwrap_or(stem);
-    let by_suffix = match last {
-        "scp" => Some(PolicyType::Scp),
-        "rcp" => Some(PolicyType::Rcp),
-        "trust" => Some(PolicyType::Trust),
-        "boundary" => Some(PolicyType::Boundary),
-        "identity" => Some(PolicyType::Identity),
-        "resource" => Some(PolicyType::Resource),
-        "endpoint" => Some(PolicyType::Endpoint),
-        _ => None,
-    };
-    by_suffix.or(match stem {
-        "trust-policy" | "trust_policy" | "assume-role-policy" => Some(PolicyType::Trust),
-        "bucket-policy" | "key-policy" | "queue-policy" | "topic-policy" | "resource-policy" => {
-            Some(PolicyType::Resource)
-        }
-        "permissions-boundary" => Some(PolicyType::Boundary),
-        _ => None,
-    })
-}
-
-/// Whether a file name follows a policy naming convention (`*.policy.json` or one of the
-/// policy-type conventions), so it is a policy whatever its content.
-pub fn is_policy_file_name(path: &str) -> bool {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
-    name.ends_with(".policy.json")
-        || name.ends_with("-policy.json")
-        || name.ends_with("_policy.json")
-        || policy_type_from_file_name(path).is_some()
-}
+pub use crate::file_names::{is_policy_file_name, policy_type_from_file_name};
 
 /// Whether a JSON document looks like a policy: its top-level object has a `Statement` key.
 /// Used to skip other JSON (package.json, tsconfig.json) silently when scanning a repository

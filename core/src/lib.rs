@@ -7,6 +7,7 @@ pub mod checks;
 pub mod completion;
 pub mod config;
 pub mod eval;
+pub mod file_names;
 pub mod finding;
 pub mod host;
 pub mod hover;
@@ -25,3 +26,8 @@ pub use analysis::{Analysis, Options, analyze, analyze_text};
 pub use finding::{Finding, Severity};
 pub use policy_type::PolicyType;
 pub use span::Span;
+
+/// The crate README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

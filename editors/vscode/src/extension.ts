@@ -4,7 +4,15 @@ import * as path from "node:path";
 import { execFile } from "node:child_process";
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
-import { PolicyTypeResult, SECTION, resolveServer, serverSettings, statusText } from "./settings";
+import {
+  PolicyTypeResult,
+  ResolvedServer,
+  SECTION,
+  notStartedMessage,
+  resolveServer,
+  serverSettings,
+  statusText,
+} from "./settings";
 import { DEFAULT_PRINCIPAL, SimulateResult, renderResult, simulateRequest } from "./simulate";
 
 const POLICY_TYPE_METHOD = "iam-policy-ls/policyType";
@@ -13,6 +21,7 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 let serverCommand = "iam-policy-ls";
+let resolved: ResolvedServer | undefined;
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION);
@@ -28,13 +37,14 @@ function isPolicyCandidate(doc: vscode.TextDocument | undefined): doc is vscode.
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const c = config();
-  const resolved = resolveServer({
+  resolved = resolveServer({
     setting: c.get<string>("server.path"),
     extensionPath: context.extensionPath,
     workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     platform: process.platform,
     arch: process.arch,
     home: os.homedir(),
+    env: process.env,
     exists: (f) => fs.existsSync(f),
   });
   serverCommand = resolved.command;
@@ -59,6 +69,25 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     },
   };
   return new LanguageClient(SECTION, "IAM Policy Language Server", serverOptions, clientOptions);
+}
+
+/** Starts the client; when the server cannot be started, says what was tried and how to fix it. */
+async function startClient(): Promise<boolean> {
+  if (!client) return false;
+  try {
+    await client.start();
+    return true;
+  } catch (e) {
+    const message = notStartedMessage(
+      resolved ?? { command: serverCommand, source: "path", tried: [], found: false },
+      e instanceof Error ? e.message : String(e),
+    );
+    output.appendLine(message);
+    void vscode.window.showErrorMessage(message, "Open Settings").then((choice) => {
+      if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server.path`);
+    });
+    return false;
+  }
 }
 
 async function updateStatus(): Promise<void> {
@@ -167,7 +196,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (client) {
         await client.stop().catch(() => undefined);
         client = createClient(context);
-        await client.start();
+        await startClient();
         refresh();
       }
     }),
@@ -188,7 +217,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       refresh();
     }),
   );
-  await client.start();
+  await startClient();
   refresh();
 }
 

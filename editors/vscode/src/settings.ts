@@ -51,30 +51,87 @@ export interface ResolveOptions {
   platform: string;
   arch: string;
   home: string;
+  /** The extension host's environment: PATH, CARGO_HOME, LOCALAPPDATA. */
+  env: Record<string, string | undefined>;
   exists: (file: string) => boolean;
 }
 
 export interface ResolvedServer {
   command: string;
-  source: "setting" | "bundled" | "path";
+  source: "setting" | "bundled" | "path" | "known";
+  /** Where the server was looked for, in order, for the message when it cannot be started. */
+  tried: string[];
+  /** Whether `command` was seen to exist (false: the last resort, the bare name). */
+  found: boolean;
+}
+
+/**
+ * Where `cargo install`, installers and package managers put binaries on each platform. The
+ * extension host may not see the shell's PATH (a login shell sets it), so these are tried too.
+ */
+export function knownLocations(o: Pick<ResolveOptions, "platform" | "home" | "env">): string[] {
+  const p = o.platform === "win32" ? path.win32 : path.posix;
+  const exe = binaryName(o.platform);
+  const cargoHome = o.env.CARGO_HOME || p.join(o.home, ".cargo");
+  const dirs = [p.join(cargoHome, "bin")];
+  if (o.platform === "win32") {
+    if (o.env.LOCALAPPDATA) dirs.push(p.join(o.env.LOCALAPPDATA, "Programs", "iam-policy-ls"));
+  } else {
+    dirs.push(p.join(o.home, ".local", "bin"));
+    if (o.platform === "darwin") dirs.push("/opt/homebrew/bin");
+    else dirs.push("/home/linuxbrew/.linuxbrew/bin");
+    dirs.push("/usr/local/bin", "/usr/bin");
+  }
+  return dirs.map((d) => p.join(d, exe));
 }
 
 /**
  * The server command: the `server.path` setting (with `~` and `${workspaceFolder}` expanded,
  * relative paths against the workspace folder), else the binary bundled for this platform,
- * else `iam-policy-ls` from PATH.
+ * else `iam-policy-ls` on PATH, else the usual install locations (`~/.cargo/bin`, ...).
  */
 export function resolveServer(o: ResolveOptions): ResolvedServer {
+  const tried: string[] = [];
   const setting = o.setting?.trim();
   if (setting) {
     let p = setting.replace(/^~(?=$|[\\/])/, o.home);
     if (o.workspaceFolder) p = p.replace(/\$\{workspaceFolder\}/g, o.workspaceFolder);
     if (!path.isAbsolute(p) && o.workspaceFolder && /[\\/]/.test(p)) p = path.join(o.workspaceFolder, p);
-    return { command: p, source: "setting" };
+    return { command: p, source: "setting", tried: [`${p} (the ${SECTION}.server.path setting)`], found: o.exists(p) };
   }
   const bundled = bundledBinary(o.extensionPath, o.platform, o.arch);
-  if (bundled && o.exists(bundled)) return { command: bundled, source: "bundled" };
-  return { command: binaryName(o.platform), source: "path" };
+  if (bundled) {
+    if (o.exists(bundled)) return { command: bundled, source: "bundled", tried: [bundled], found: true };
+    tried.push(`${bundled} (bundled: this .vsix has no server)`);
+  } else {
+    tried.push(`a bundled server (none is built for ${o.platform}-${o.arch})`);
+  }
+  const exe = binaryName(o.platform);
+  const pathDirs = (o.env.PATH ?? o.env.Path ?? "").split(o.platform === "win32" ? ";" : ":").filter((d) => d);
+  const p = o.platform === "win32" ? path.win32 : path.posix;
+  for (const dir of pathDirs) {
+    const candidate = p.join(dir, exe);
+    if (o.exists(candidate)) return { command: candidate, source: "path", tried: [...tried, candidate], found: true };
+  }
+  tried.push(`${exe} on PATH (${pathDirs.length} directories)`);
+  for (const candidate of knownLocations(o)) {
+    if (pathDirs.includes(p.dirname(candidate))) continue;
+    if (o.exists(candidate)) return { command: candidate, source: "known", tried: [...tried, candidate], found: true };
+    tried.push(candidate);
+  }
+  return { command: exe, source: "path", tried, found: false };
+}
+
+/** The message shown when the server cannot be started: what was tried and how to fix it. */
+export function notStartedMessage(resolved: ResolvedServer, error: string): string {
+  const what =
+    resolved.source === "setting"
+      ? `The ${SECTION}.server.path setting names ${resolved.command}, which could not be started (${error}).`
+      : `The IAM policy language server (iam-policy-ls) was not found or could not be started (${error}).`;
+  return (
+    `${what} Tried: ${resolved.tried.join("; ")}. ` +
+    `Install it (cargo install iam-policy-ls, or a release binary) or set ${SECTION}.server.path to its path.`
+  );
 }
 
 /** The answer of `iam-policy-ls/policyType`. */

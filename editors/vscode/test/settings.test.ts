@@ -1,6 +1,14 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundledBinary, resolveServer, serverSettings, statusText, vsceTarget } from "../src/settings";
+import {
+  bundledBinary,
+  knownLocations,
+  notStartedMessage,
+  resolveServer,
+  serverSettings,
+  statusText,
+  vsceTarget,
+} from "../src/settings";
 
 const getterOf = (values: Record<string, unknown>) => <T>(key: string) => values[key] as T | undefined;
 
@@ -37,13 +45,15 @@ describe("resolveServer", () => {
     platform: "linux",
     arch: "x64",
     home: "/home/u",
-    exists: () => false,
+    env: { PATH: "/usr/bin:/bin" },
+    exists: (_f: string) => false,
   };
 
   it("prefers the setting, expanding ~ and ${workspaceFolder}", () => {
-    expect(resolveServer({ ...base, setting: "~/bin/iam-policy-ls" })).toEqual({
+    expect(resolveServer({ ...base, setting: "~/bin/iam-policy-ls" })).toMatchObject({
       command: "/home/u/bin/iam-policy-ls",
       source: "setting",
+      found: false,
     });
     expect(resolveServer({ ...base, setting: "${workspaceFolder}/target/debug/iam-policy-ls" }).command).toBe(
       "/ws/target/debug/iam-policy-ls",
@@ -57,14 +67,52 @@ describe("resolveServer", () => {
 
   it("uses the binary bundled for the platform when there is one", () => {
     const bundled = "/ext/server/linux-x64/iam-policy-ls";
-    expect(resolveServer({ ...base, exists: (f) => f === bundled })).toEqual({ command: bundled, source: "bundled" });
+    expect(resolveServer({ ...base, exists: (f) => f === bundled })).toMatchObject({ command: bundled, source: "bundled" });
     expect(bundledBinary("/ext", "win32", "arm64")).toBe(path.join("/ext", "server", "win32-arm64", "iam-policy-ls.exe"));
   });
 
-  it("falls back to PATH", () => {
-    expect(resolveServer(base)).toEqual({ command: "iam-policy-ls", source: "path" });
+  it("looks on PATH, then in ~/.cargo/bin and the platform's usual places", () => {
+    const onPath = "/bin/iam-policy-ls";
+    expect(resolveServer({ ...base, exists: (f) => f === onPath })).toMatchObject({ command: onPath, source: "path" });
+    const cargo = "/home/u/.cargo/bin/iam-policy-ls";
+    expect(resolveServer({ ...base, exists: (f) => f === cargo })).toMatchObject({ command: cargo, source: "known" });
+    const cargoHome = "/opt/cargo/bin/iam-policy-ls";
+    expect(
+      resolveServer({ ...base, env: { ...base.env, CARGO_HOME: "/opt/cargo" }, exists: (f) => f === cargoHome }).command,
+    ).toBe(cargoHome);
+    expect(knownLocations({ platform: "darwin", home: "/Users/u", env: {} })).toContain("/opt/homebrew/bin/iam-policy-ls");
+    expect(knownLocations({ platform: "win32", home: "C:\\Users\\u", env: {} })).toEqual([
+      "C:\\Users\\u\\.cargo\\bin\\iam-policy-ls.exe",
+    ]);
+    // Windows PATH entries are separated by semicolons.
+    const win = "C:\\tools\\iam-policy-ls.exe";
+    expect(
+      resolveServer({ ...base, platform: "win32", env: { Path: "C:\\Windows;C:\\tools" }, exists: (f) => f === win }).command,
+    ).toBe(win);
+  });
+
+  it("falls back to the bare name, having recorded every place it tried", () => {
+    const r = resolveServer(base);
+    expect(r).toMatchObject({ command: "iam-policy-ls", source: "path", found: false });
+    expect(r.tried).toEqual([
+      "/ext/server/linux-x64/iam-policy-ls (bundled: this .vsix has no server)",
+      "iam-policy-ls on PATH (2 directories)",
+      "/home/u/.cargo/bin/iam-policy-ls",
+      "/home/u/.local/bin/iam-policy-ls",
+      "/home/linuxbrew/.linuxbrew/bin/iam-policy-ls",
+      "/usr/local/bin/iam-policy-ls",
+    ]);
     expect(resolveServer({ ...base, platform: "win32" }).command).toBe("iam-policy-ls.exe");
-    expect(resolveServer({ ...base, platform: "aix", exists: () => true }).source).toBe("path");
+    expect(resolveServer({ ...base, platform: "aix" }).tried[0]).toBe("a bundled server (none is built for aix-x64)");
+  });
+
+  it("says what was tried and names the setting when the server cannot be started", () => {
+    const message = notStartedMessage(resolveServer(base), "spawn iam-policy-ls ENOENT");
+    expect(message).toContain("spawn iam-policy-ls ENOENT");
+    expect(message).toContain("/home/u/.cargo/bin/iam-policy-ls");
+    expect(message).toContain("iam-policy-ls.server.path");
+    const fromSetting = notStartedMessage(resolveServer({ ...base, setting: "/opt/x/iam-policy-ls" }), "ENOENT");
+    expect(fromSetting).toMatch(/^The iam-policy-ls.server.path setting names \/opt\/x\/iam-policy-ls/);
   });
 
   it("names vsce targets", () => {

@@ -3,15 +3,17 @@
 //! `.iam-policy-ls.toml` (see docs/configuration.md).
 
 use super::inputs::{self, Input, Source};
+use super::output;
 use super::report::{self, FileReport, Outcome, Place, PolicyReport};
 use crate::position::{Encoding, position};
 use clap::{Args, ValueEnum};
 use iam_policy::config::{self, Config};
 use iam_policy::host::{self, Contents};
+use iam_policy::policy_type::TypeSource;
 use iam_policy::{Options, PolicyType, Severity, analysis};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -58,11 +60,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             serde_json::to_string_pretty(&report::sarif(&reports)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if writeln!(stdout, "{rendered}").is_err() {
-        return 2;
-    }
-    let unreadable = reports.iter().any(|r| matches!(r.outcome, Outcome::Unreadable(_)));
+    let unreadable = reports.iter().any(|r| matches!(r.outcome, Outcome::Unreadable { .. }));
     let has_error = reports.iter().any(|r| match &r.outcome {
         Outcome::Checked { policies, .. } => policies
             .iter()
@@ -70,20 +68,23 @@ pub fn run(args: &CheckArgs) -> u8 {
             .any(|f| f.severity == Severity::Error),
         _ => false,
     });
-    if config_errors {
-        2
-    } else if unreadable {
-        for r in &reports {
-            if let Outcome::Unreadable(why) = &r.outcome {
-                eprintln!("iam-policy-ls: {}: {why}", r.path);
-            }
-        }
+    let status = if config_errors || unreadable {
         2
     } else if has_error {
         1
     } else {
         0
+    };
+    let status = output::print(&rendered, status);
+    // The human report shows unreadable files itself; machine formats are not read by people.
+    if !matches!(args.format, Format::Human) {
+        for r in &reports {
+            if let Outcome::Unreadable { why, .. } = &r.outcome {
+                eprintln!("iam-policy-ls: {}: {why}", r.path);
+            }
+        }
     }
+    status
 }
 
 /// The `.iam-policy-ls.toml` that applies to each input (found upward from the file, or from
@@ -143,7 +144,12 @@ impl Configs {
 
 fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> FileReport {
     let outcome = match input.source {
-        Source::Unreadable(why) => Outcome::Unreadable(why),
+        Source::Unreadable(why) => Outcome::Unreadable {
+            why,
+            policy_type: policy_type
+                .map(|t| (t, TypeSource::Given))
+                .or_else(|| analysis::policy_type_from_file_name(&input.display).map(|t| (t, TypeSource::FileName))),
+        },
         Source::Text(text) => {
             let absolute = (input.display != "-").then(|| {
                 let p = PathBuf::from(&input.display);

@@ -1,7 +1,8 @@
 //! `iam-policy-ls explain CODE`: a check's documentation; without a code, the list of codes.
 
+use super::{codes, output};
 use clap::Args;
-use iam_policy::checks;
+use std::fmt::Write as _;
 
 #[derive(Args)]
 pub struct ExplainArgs {
@@ -12,21 +13,22 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs) -> u8 {
     match &args.code {
         None => {
-            for c in checks::all_checks() {
-                println!("{:<48} {:<17} {}", c.code, c.severity.as_str(), c.summary);
+            let mut list = String::new();
+            for c in codes::all() {
+                let _ = writeln!(list, "{:<48} {:<17} {}", c.code, c.severity.as_str(), c.summary);
             }
-            0
+            output::print(list.trim_end(), 0)
         }
-        Some(code) => match checks::check(code) {
+        Some(code) => match codes::lookup(code) {
             Some(c) => {
-                println!(
+                let page = format!(
                     "# {} ({})\n\n{}\n\n{}",
                     c.code,
                     c.severity.as_str(),
                     c.summary,
                     c.doc.trim_end()
                 );
-                0
+                output::print(&page, 0)
             }
             None => {
                 eprintln!("iam-policy-ls: unknown check code `{code}`; run `iam-policy-ls explain` for the list");

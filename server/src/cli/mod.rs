@@ -1,8 +1,10 @@
 //! The command-line interface: each subcommand in its own module.
 
 pub mod check;
+pub mod codes;
 pub mod explain;
 pub mod inputs;
+pub mod output;
 pub mod report;
 pub mod simulate;
 pub mod test;

@@ -1,18 +1,26 @@
 //! Renders the findings of `check` as rustc-style snippets, as the JSON contract, or as SARIF.
 
+use super::codes;
 use crate::position::{self, Encoding};
 use annotate_snippets::{Level, Renderer, Snippet};
 use iam_policy::policy_type::TypeSource;
-use iam_policy::{Finding, PolicyType, Severity, Span, checks};
+use iam_policy::{Finding, PolicyType, Severity, Span};
 use ropey::Rope;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 /// Where each check's documentation lives; anchors are the lower-case codes.
 pub const DOCS_URL: &str = "https://github.com/iam-policy-ls/iam-policy-ls/blob/main/docs/checks.md";
+/// Where the command line's own codes are documented (the README's `check` section).
+pub const CLI_DOCS_URL: &str = "https://github.com/iam-policy-ls/iam-policy-ls/blob/main/README.md";
 
 pub fn docs_url(code: &str) -> String {
-    format!("{DOCS_URL}#{}", code.to_ascii_lowercase())
+    let page = if codes::CLI_CODES.iter().any(|c| c.code == code) {
+        CLI_DOCS_URL
+    } else {
+        DOCS_URL
+    };
+    format!("{page}#{}", code.to_ascii_lowercase())
 }
 
 /// The result of checking one input.
@@ -28,7 +36,11 @@ pub enum Outcome {
     /// Not a policy (found while scanning a directory): skipped silently.
     Skipped,
     /// Could not be read; the message says why.
-    Unreadable(String),
+    Unreadable {
+        why: String,
+        /// The type known without the content (given, or from the file name).
+        policy_type: Option<(PolicyType, TypeSource)>,
+    },
 }
 
 /// One policy of a checked file.
@@ -70,7 +82,7 @@ fn level(severity: Severity) -> Level {
 pub fn human(reports: &[FileReport], color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
-    let (mut errors, mut warnings, mut hints, mut files) = (0, 0, 0, 0);
+    let (mut errors, mut warnings, mut hints, mut files, mut unreadable) = (0, 0, 0, 0, 0);
     for report in reports {
         match &report.outcome {
             Outcome::Checked { text, policies } => {
@@ -107,10 +119,11 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
                     let _ = writeln!(out, "{}\n", renderer.render(message));
                 }
             }
-            Outcome::Unreadable(why) => {
+            Outcome::Unreadable { why, .. } => {
+                unreadable += 1;
                 let message = Level::Error
                     .title(why)
-                    .id("UNREADABLE_FILE")
+                    .id(codes::UNREADABLE_FILE.code)
                     .footer(Level::Note.title(&report.path));
                 let _ = writeln!(out, "{}\n", renderer.render(message));
             }
@@ -125,6 +138,14 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
         plural(warnings, "warning", "warnings"),
         plural(hints, "suggestion", "suggestions"),
     );
+    if unreadable > 0 {
+        out.pop();
+        let _ = writeln!(
+            out,
+            "; {unreadable} {} could not be read",
+            plural(unreadable, "file", "files")
+        );
+    }
     out
 }
 
@@ -202,14 +223,17 @@ pub fn json(reports: &[FileReport]) -> Value {
                     }
                 }
             }
-            Outcome::Unreadable(why) => all.push(json!({
+            Outcome::Unreadable { why, policy_type } => all.push(json!({
                 "path": report.path,
-                "code": "UNREADABLE_FILE",
-                "severity": "error",
-                "findingType": "error",
+                "code": codes::UNREADABLE_FILE.code,
+                "severity": codes::UNREADABLE_FILE.severity.level(),
+                "findingType": codes::UNREADABLE_FILE.severity.as_str(),
                 "message": why,
                 "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
                 "byteRange": [0, 0],
+                "policyType": policy_type.map(|(t, _)| t.as_str()),
+                "policyTypeSource": policy_type.map(|(_, source)| type_source_name(source)),
+                "docs": docs_url(codes::UNREADABLE_FILE.code),
             })),
             Outcome::Skipped => {}
         }
@@ -228,7 +252,7 @@ pub fn type_source_name(source: TypeSource) -> &'static str {
 
 /// SARIF 2.1.0 as GitHub code scanning accepts it.
 pub fn sarif(reports: &[FileReport]) -> Value {
-    let rules: Vec<Value> = checks::all_checks()
+    let rules: Vec<Value> = codes::all()
         .map(|c| {
             json!({
                 "id": c.code,
@@ -242,7 +266,7 @@ pub fn sarif(reports: &[FileReport]) -> Value {
             })
         })
         .collect();
-    let rule_index = |code: &str| checks::all_checks().position(|c| c.code == code);
+    let rule_index = |code: &str| codes::all().position(|c| c.code == code);
     let mut results = Vec::new();
     for report in reports {
         let uri = sarif_uri(&report.path);
@@ -274,9 +298,10 @@ pub fn sarif(reports: &[FileReport]) -> Value {
                     results.push(result);
                 }
             }
-            Outcome::Unreadable(why) => results.push(json!({
-                "ruleId": "UNREADABLE_FILE",
-                "level": "error",
+            Outcome::Unreadable { why, .. } => results.push(json!({
+                "ruleId": codes::UNREADABLE_FILE.code,
+                "ruleIndex": rule_index(codes::UNREADABLE_FILE.code),
+                "level": sarif_level(codes::UNREADABLE_FILE.severity),
                 "message": {"text": why},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
             })),

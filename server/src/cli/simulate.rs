@@ -131,10 +131,7 @@ fn run_one(file: &Path, format: Format) -> u8 {
             },
         ),
     };
-    match writeln!(std::io::stdout().lock(), "{rendered}") {
-        Ok(()) => 0,
-        Err(_) => 2,
-    }
+    super::output::print(&rendered, 0)
 }
 
 fn run_batch(file: &Path) -> u8 {
@@ -163,8 +160,8 @@ fn run_batch(file: &Path) -> u8 {
             }
         };
         let out = out.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        if writeln!(stdout, "{out}").is_err() {
-            return 2;
+        if let Err(e) = writeln!(stdout, "{out}") {
+            return super::output::write_failed(&e, status);
         }
     }
     status

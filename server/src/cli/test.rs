@@ -13,7 +13,6 @@ use iam_policy::host;
 use iam_policy::policy_test::{self, CaseResult, Problem};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -175,10 +174,7 @@ pub fn run(args: &TestArgs) -> u8 {
         Format::Json => serde_json::to_string_pretty(&json_report(&runs)).unwrap_or_default(),
         Format::Junit => junit(&runs),
     };
-    match writeln!(std::io::stdout().lock(), "{rendered}") {
-        Ok(()) => status,
-        Err(_) => 2,
-    }
+    super::output::print(&rendered, status)
 }
 
 fn deciding_text(run: &FileRun, case: &CaseResult) -> Vec<String> {

@@ -119,6 +119,18 @@ local function run()
   local buf = vim.api.nvim_get_current_buf()
 
   check('filetype detected from the name', vim.bo[buf].filetype == 'iam-policy', vim.bo[buf].filetype)
+  -- The plugin's names are generated from the server's conventions: spot-check the kinds.
+  local misnamed = {}
+  for _, name in ipairs({ 'org/deny-regions-scp.json', 'app_trust.json', 'trust_policy.json', 'scp.json',
+    'assume-role-policy.json', 'permissions-boundary.json', 'queue-policy.json', 'deploy_policy.json' }) do
+    if vim.filetype.match({ filename = dir .. '/' .. name }) ~= 'iam-policy' then
+      table.insert(misnamed, name)
+    end
+  end
+  if vim.filetype.match({ filename = dir .. '/package.json' }) ~= 'json' then
+    table.insert(misnamed, 'package.json (not json)')
+  end
+  check('filetype iam-policy for every kind of convention name', #misnamed == 0, table.concat(misnamed, ', '))
   local client = wait(function()
     local c = vim.lsp.get_clients({ bufnr = buf, name = 'iam_policy' })[1]
     return c and c.initialized and c
