@@ -2,7 +2,7 @@
 //! operators, CIDRs, dates and numbers, split ARN patterns. A compiled policy owns its data, so
 //! the source text and syntax tree can be dropped.
 
-use super::arn::ArnValue;
+use super::arn::{ArnValue, ServiceScope};
 use super::condition::CompiledCondition;
 use super::glob::Glob;
 use super::request::{Context, PrincipalId};
@@ -35,6 +35,19 @@ pub struct CompiledStatement {
     /// matches every resource.
     pub resources: Option<Matcher<ArnValue>>,
     pub conditions: Vec<CompiledCondition>,
+    /// Policy variables read as literal text because the policy lacks `Version: 2012-10-17`.
+    pub literal_variables: Vec<LiteralVariable>,
+}
+
+/// A `${...}` that is matched as plain text, with where it is in the policy source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiteralVariable {
+    /// `Resource`, `NotResource` or the condition key whose value holds it.
+    pub element: String,
+    /// The variable as written (`${aws:username}`).
+    pub text: String,
+    /// The variable itself when the string has no escapes, else the whole string.
+    pub span: Span,
 }
 
 /// A list of patterns, or its `Not...` complement.
@@ -160,15 +173,12 @@ impl Matcher<Glob> {
 }
 
 impl Matcher<ArnValue> {
-    /// Matches a resource. `no_resource_type`: the action takes no resource type, so only the
-    /// entry `*` matches it.
-    pub fn matches(&self, resource: &str, context: &Context, no_resource_type: bool) -> bool {
-        let any = self.patterns.iter().any(|p| {
-            if no_resource_type {
-                p.is_star()
-            } else {
-                p.matches(resource, context).unwrap_or(false)
-            }
+    /// Matches a resource. `service_wide`: the action takes no resource type and the request
+    /// names no ARN, so an entry matches when it covers a whole resource type of the service.
+    pub fn matches(&self, resource: &str, context: &Context, service_wide: Option<&ServiceScope<'_>>) -> bool {
+        let any = self.patterns.iter().any(|p| match service_wide {
+            Some(scope) => p.is_service_wide(scope),
+            None => p.matches(resource, context).unwrap_or(false),
         });
         any != self.negated
     }
@@ -213,6 +223,22 @@ impl CompiledPolicy {
                 patterns: list.values().map(|r| ArnValue::new(r, variables)).collect(),
                 negated,
             });
+            let mut literal_variables = Vec::new();
+            if !variables {
+                if let Some((list, negated)) = st.resources() {
+                    let element = if negated { "NotResource" } else { "Resource" };
+                    for item in &list.items {
+                        literal_variables.extend(literal_variables_in(element, item));
+                    }
+                }
+                for entry in st.condition.iter().flat_map(|c| &c.operators).flat_map(|b| &b.entries) {
+                    for value in &entry.values {
+                        if let crate::json::Value::String(item) = &value.node.value {
+                            literal_variables.extend(literal_variables_in(&entry.key.value, item));
+                        }
+                    }
+                }
+            }
             let mut conditions = Vec::new();
             for block in st.condition.iter().flat_map(|c| &c.operators) {
                 for entry in &block.entries {
@@ -235,6 +261,7 @@ impl CompiledPolicy {
                 actions,
                 resources,
                 conditions,
+                literal_variables,
             });
         }
         CompiledPolicy {
@@ -244,6 +271,33 @@ impl CompiledPolicy {
             warnings,
         }
     }
+}
+
+/// The `${...}` variables in a string that the policy's version reads literally.
+fn literal_variables_in(element: &str, item: &crate::json::JsonString) -> Vec<LiteralVariable> {
+    if !crate::variables::has_variables(&item.value) {
+        return Vec::new();
+    }
+    crate::variables::scan(&item.value)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            crate::variables::Piece::Variable { range, .. } | crate::variables::Piece::Literal { range, .. } => {
+                let text = item.value.get(range.clone())?.to_string();
+                let content = item.content_span();
+                let span = if item.has_escapes {
+                    item.span
+                } else {
+                    Span::new(content.start + range.start, content.start + range.end)
+                };
+                Some(LiteralVariable {
+                    element: element.to_string(),
+                    text,
+                    span,
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn principal_matcher(p: &Principal<'_>, negated: bool) -> PrincipalMatcher {

@@ -233,6 +233,13 @@ fn human(e: &Evaluation, sources: &Sources) -> String {
                     out.push_str(&format!("          note: {note}\n"));
                 }
             }
+            for note in &st.notes {
+                let at = note.range.map_or_else(String::new, |r| {
+                    let (line, col) = input::line_col(text, r.start);
+                    format!(" ({file}:{line}:{col})")
+                });
+                out.push_str(&format!("        note: {}{at}\n", note.message));
+            }
         }
     }
     if !x.missing_context_keys.is_empty() {
