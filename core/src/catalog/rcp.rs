@@ -49,4 +49,16 @@ mod tests {
         sorted.sort_unstable();
         assert_eq!(list, sorted);
     }
+
+    #[test]
+    fn docs_list_the_same_services() {
+        let docs = include_str!("../../../docs/simulate.md");
+        let block = docs
+            .split("<!-- rcp-services:start -->")
+            .nth(1)
+            .and_then(|rest| rest.split("<!-- rcp-services:end -->").next())
+            .expect("docs/simulate.md has the rcp-services block");
+        let listed: Vec<&str> = block.split(", ").map(|s| s.trim().trim_matches('`')).collect();
+        assert_eq!(listed, rcp_services().collect::<Vec<_>>());
+    }
 }

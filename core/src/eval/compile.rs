@@ -9,17 +9,22 @@ use super::request::{Context, PrincipalId};
 use crate::Span;
 use crate::json::JsonDocument;
 use crate::model::{Effect, Policy, Principal};
+use std::sync::Arc;
 
-/// A compiled policy document.
+/// A compiled policy document. Cloning is cheap (the statements are shared), so one compiled
+/// text can serve many requests under different labels and offsets ([`CompiledPolicy::placed`]).
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
     /// How explanations name the policy: a file path, or `identity[0]` for an inline policy.
     pub label: String,
+    /// Added to the policy's byte ranges in explanations: where its text starts in the source
+    /// the ranges refer to (an inline policy compiled from its own slice of a request).
+    pub offset: usize,
     /// `Version` is `2012-10-17`, so policy variables are substituted.
     pub supports_variables: bool,
-    pub statements: Vec<CompiledStatement>,
-    /// Statements left out and why (no valid Effect, ...).
-    pub warnings: Vec<String>,
+    pub statements: Arc<[CompiledStatement]>,
+    /// Statements left out and why (no valid Effect, ...); explanations prefix the label.
+    pub warnings: Arc<[String]>,
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +202,15 @@ impl CompiledPolicy {
         Self::compile(label, &crate::json::parse(text))
     }
 
+    /// The same compiled policy under another label, its text starting at `offset`.
+    pub fn placed(&self, label: impl Into<String>, offset: usize) -> CompiledPolicy {
+        CompiledPolicy {
+            label: label.into(),
+            offset,
+            ..self.clone()
+        }
+    }
+
     pub fn from_policy(label: impl Into<String>, policy: &Policy<'_>) -> CompiledPolicy {
         let label = label.into();
         let variables = policy.supports_variables();
@@ -205,8 +219,8 @@ impl CompiledPolicy {
         for st in &policy.statements {
             let Some(effect) = st.effect() else {
                 warnings.push(format!(
-                    "{}: statement {} has no valid Effect (\"Allow\" or \"Deny\") and is ignored",
-                    label, st.index
+                    "statement {} has no valid Effect (\"Allow\" or \"Deny\") and is ignored",
+                    st.index
                 ));
                 continue;
             };
@@ -266,9 +280,10 @@ impl CompiledPolicy {
         }
         CompiledPolicy {
             label,
+            offset: 0,
             supports_variables: variables,
-            statements,
-            warnings,
+            statements: statements.into(),
+            warnings: warnings.into(),
         }
     }
 }

@@ -140,7 +140,7 @@ impl<'r> Run<'r> {
             return out;
         }
         for policy in policies {
-            for st in &policy.statements {
+            for st in policy.statements.iter() {
                 self.statement(policy, st, check_principal, &mut out);
             }
         }
@@ -161,7 +161,7 @@ impl<'r> Run<'r> {
         let mut notes = Vec::new();
         if let Some(r) = &st.resources {
             if !r.matches(&req.resource, &req.context, self.service_wide.as_ref()) {
-                if self.explain && literal_variable_notes(st, |e| e.ends_with("Resource"), &mut notes) {
+                if self.explain && literal_variable_notes(policy, st, |e| e.ends_with("Resource"), &mut notes) {
                     let trace = Traced {
                         matched: false,
                         principal: None,
@@ -250,14 +250,14 @@ impl<'r> Run<'r> {
                     policy_values: c.policy_values.clone(),
                     result,
                     range: ByteRange {
-                        start: c.span.start,
-                        end: c.span.end,
+                        start: policy.offset + c.span.start,
+                        end: policy.offset + c.span.end,
                     },
                     note: note_text(note),
                 });
             }
             if !all {
-                literal_variable_notes(st, |e| !e.ends_with("Resource"), &mut notes);
+                literal_variable_notes(policy, st, |e| !e.ends_with("Resource"), &mut notes);
             }
             let trace = Traced {
                 matched: all,
@@ -299,8 +299,8 @@ fn statement_trace(policy: &CompiledPolicy, st: &CompiledStatement, traced: Trac
             Effect::Deny => "Deny",
         },
         range: ByteRange {
-            start: st.span.start,
-            end: st.span.end,
+            start: policy.offset + st.span.start,
+            end: policy.offset + st.span.end,
         },
         matched: traced.matched,
         principal_match: traced.principal,
@@ -311,7 +311,12 @@ fn statement_trace(policy: &CompiledPolicy, st: &CompiledStatement, traced: Trac
 
 /// Notes for the statement's literally read variables whose element passes `pick`; true when
 /// there was one.
-fn literal_variable_notes(st: &CompiledStatement, pick: impl Fn(&str) -> bool, notes: &mut Vec<TraceNote>) -> bool {
+fn literal_variable_notes(
+    policy: &CompiledPolicy,
+    st: &CompiledStatement,
+    pick: impl Fn(&str) -> bool,
+    notes: &mut Vec<TraceNote>,
+) -> bool {
     let before = notes.len();
     for v in st.literal_variables.iter().filter(|v| pick(&v.element)) {
         notes.push(TraceNote {
@@ -321,8 +326,8 @@ fn literal_variable_notes(st: &CompiledStatement, pick: impl Fn(&str) -> bool, n
                 v.text, v.element
             ),
             range: Some(ByteRange {
-                start: v.span.start,
-                end: v.span.end,
+                start: policy.offset + v.span.start,
+                end: policy.offset + v.span.end,
             }),
         });
     }
@@ -388,7 +393,7 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
         |account: Option<&str>| account.is_some() && account == policies.management_account.as_deref();
     let action_service = request.action_lower.split(':').next().unwrap_or("");
     // RCPs restrict only the services that support them.
-    let rcp_service = crate::catalog::supports_rcps(action_service);
+    let rcp_service = !policies.rcps.is_empty() && crate::catalog::supports_rcps(action_service);
     let rcps_apply =
         rcp_service && !service && !service_linked && !in_management_account(request.resource_account.as_deref());
     let scps_apply = iam && !service_linked && !in_management_account(caller.account());
@@ -499,7 +504,7 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
         };
     }
     let mut warnings: Vec<String> = all_policies(policies)
-        .flat_map(|p| p.warnings.iter().cloned())
+        .flat_map(|p| p.warnings.iter().map(move |w| format!("{}: {w}", p.label)))
         .collect();
     if kms_alias && policies.resource.is_some() {
         warnings.push(

@@ -13,6 +13,7 @@
 //! Decisions on the points AWS leaves open are documented in `docs/simulate.md`.
 
 pub mod arn;
+pub mod cache;
 pub mod compile;
 pub mod condition;
 pub mod decide;
@@ -23,6 +24,7 @@ pub mod protected;
 pub mod request;
 pub mod template;
 
+pub use cache::{PolicyCache, PolicyTextError};
 pub use compile::{CompiledPolicy, CompiledStatement, LiteralVariable, PrincipalMatch};
 pub use decide::{ActionCatalog, EmbeddedCatalog, Options, OrgLevel, Policies, decide, evaluate, explain};
 pub use explain::{
