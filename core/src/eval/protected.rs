@@ -108,7 +108,7 @@ fn arn_service_and_resource(arn: &str) -> Option<(&str, &str)> {
 }
 
 fn arn_account(arn: &str) -> Option<&str> {
-    arn.splitn(6, ':').nth(4)
+    arn.split(':').nth(4)
 }
 
 #[cfg(test)]
