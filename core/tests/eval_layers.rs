@@ -10,7 +10,7 @@
 )]
 
 use iam_policy::eval::input;
-use iam_policy::eval::{ActionCatalog, Decision, Evaluation, LayerDecision, Options, evaluate};
+use iam_policy::eval::{ActionCatalog, Decision, EmbeddedCatalog, Evaluation, LayerDecision, Options, evaluate};
 
 const ACCT: &str = "111122223333";
 const OTHER: &str = "444455556666";
@@ -182,13 +182,15 @@ impl ActionCatalog for NoResourceType {
 
 #[test]
 fn actions_without_resource_type_match_only_star() {
-    let scoped = format!(r#""identity": [{}]"#, allow("s3:ListAllMyBuckets", "arn:aws:s3:::*"));
+    let scoped = format!(
+        r#""identity": [{}]"#,
+        allow("s3:ListAllMyBuckets", "arn:aws:s3:::bucket")
+    );
     let star = format!(r#""identity": [{}]"#, allow("s3:ListAllMyBuckets", "*"));
     let cat: &dyn ActionCatalog = &NoResourceType;
-    // With the catalog hook, a scoped Resource never matches such an action.
-    let r = req(&user(), "s3:ListAllMyBuckets", "arn:aws:s3:::anything", &scoped);
+    // With the catalog hook, an entry naming one resource never matches such an action.
+    let r = req(&user(), "s3:ListAllMyBuckets", "*", &scoped);
     assert_eq!(run_with(&r, Some(cat)).decision, Decision::ImplicitlyDenied);
-    assert_eq!(run_with(&r, None).decision, Decision::Allowed);
     let r = req(&user(), "s3:ListAllMyBuckets", "*", &star);
     assert_eq!(run_with(&r, Some(cat)).decision, Decision::Allowed);
 }
@@ -647,4 +649,365 @@ fn the_management_account_is_not_restricted_by_scps_and_its_resources_not_by_rcp
         let in_member = req(&user(), "sqs:SendMessage", &queue(), &policies("999988887777"));
         assert_eq!(decision(&in_member), Decision::ExplicitlyDenied, "{layer}");
     }
+}
+
+// Rules for resources AWS manages itself, and the other documented rules of issue 16. Each test
+// names the AWS page it was written from; docs/simulate.md lists them with their sources.
+
+fn warnings(e: &Evaluation) -> Vec<String> {
+    e.explanation.as_ref().map(|x| x.warnings.clone()).unwrap_or_default()
+}
+
+fn notes(e: &Evaluation) -> Vec<(String, Option<(usize, usize)>)> {
+    e.explanation
+        .iter()
+        .flat_map(|x| &x.layers)
+        .flat_map(|l| &l.statements)
+        .flat_map(|s| &s.notes)
+        .map(|n| (n.message.clone(), n.range.map(|r| (r.start, r.end))))
+        .collect()
+}
+
+/// AWS KMS Developer Guide, "Controlling access to aliases": "kms:CreateAlias for the alias.
+/// Provide this permission in an IAM policy"; "Use aliases to control access to KMS keys": "When
+/// an alias is the value of a resource element, the policy applies to the alias resource, not to
+/// any KMS key". The key-policy rule ("must allow explicitly") is for keys.
+#[test]
+fn kms_aliases_are_governed_by_iam_policies_alone() {
+    let alias = format!("arn:aws:kms:us-west-2:{ACCT}:alias/test-key");
+    let key = format!("arn:aws:kms:us-west-2:{ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    let identity = allow("kms:*", "*");
+    let alone = format!(r#""identity": [{identity}]"#);
+    assert_eq!(
+        decision(&req(&user(), "kms:CreateAlias", &alias, &alone)),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decision(&req(&user(), "kms:CreateAlias", &key, &alone)),
+        Decision::ImplicitlyDenied,
+        "a key still needs its key policy"
+    );
+    // A key policy given for an alias request is not the alias's policy.
+    let key_policy = grant(&format!(r#"{{"AWS": "{OTHER}"}}"#), "kms:*", "*");
+    let with_key_policy = format!(r#""identity": [{identity}], "resource": {key_policy}"#);
+    let e = run(&req(&user(), "kms:CreateAlias", &alias, &with_key_policy));
+    assert_eq!(e.decision, Decision::Allowed);
+    assert!(
+        warnings(&e).iter().any(|w| w.contains("KMS alias")),
+        "{:?}",
+        warnings(&e)
+    );
+}
+
+/// AWS KMS API Reference, CreateAlias: "The alias name cannot begin with aws/. The aws/ prefix is
+/// reserved for AWS managed keys."
+#[test]
+fn aliases_of_aws_managed_keys_are_reserved() {
+    let p = format!(r#""identity": [{}]"#, allow("*", "*"));
+    for action in ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"] {
+        let e = run(&req(
+            &user(),
+            action,
+            &format!("arn:aws:kms:us-east-1:{ACCT}:alias/aws/s3"),
+            &p,
+        ));
+        assert_eq!(e.decision, Decision::ImplicitlyDenied, "{action}");
+        assert!(reason(&e).contains("reserved for AWS managed keys"), "{}", reason(&e));
+    }
+    let own = req(
+        &user(),
+        "kms:CreateAlias",
+        &format!("arn:aws:kms:us-east-1:{ACCT}:alias/awsome"),
+        &p,
+    );
+    assert_eq!(decision(&own), Decision::Allowed);
+}
+
+/// IAM User Guide, "Edit IAM policies": "AWS managed policies cannot be edited."
+#[test]
+fn aws_managed_policies_cannot_be_changed() {
+    let admin = format!(r#""identity": [{}]"#, allow("*", "*"));
+    let managed = "arn:aws:iam::aws:policy/AdministratorAccess";
+    for action in [
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:TagPolicy",
+        "iam:UntagPolicy",
+    ] {
+        let e = run(&req(&user(), action, managed, &admin));
+        assert_eq!(e.decision, Decision::ImplicitlyDenied, "{action}");
+        assert!(reason(&e).contains("AWS managed policy"), "{}", reason(&e));
+    }
+    let root = format!("arn:aws:iam::{ACCT}:root");
+    assert_eq!(
+        decision(&req(&root, "iam:CreatePolicyVersion", managed, "")),
+        Decision::ImplicitlyDenied,
+        "not even the root user"
+    );
+    // Reads, and writes to the account's own policies, stay governed by the policies.
+    assert_eq!(
+        decision(&req(&user(), "iam:GetPolicy", managed, &admin)),
+        Decision::Allowed
+    );
+    let own = format!("arn:aws:iam::{ACCT}:policy/app");
+    assert_eq!(
+        decision(&req(&user(), "iam:CreatePolicyVersion", &own, &admin)),
+        Decision::Allowed
+    );
+    // An explicit deny is still reported as such.
+    let denied = format!(r#""identity": [{}, {}]"#, allow("*", "*"), deny("iam:*", "*"));
+    assert_eq!(
+        decision(&req(&user(), "iam:DeletePolicy", managed, &denied)),
+        Decision::ExplicitlyDenied
+    );
+}
+
+/// IAM Identity Center User Guide, "IAM roles created by IAM Identity Center" ("IAM Identity
+/// Center manages the role"); AWS re:Post, "identity-center-aws-reserved-sso": changing such a
+/// role in IAM fails with "Cannot perform the operation on the protected role
+/// 'AWSReservedSSO_...' - this role is only modifiable by AWS".
+#[test]
+fn roles_of_iam_identity_center_are_only_changed_by_it() {
+    let admin = format!(r#""identity": [{}]"#, allow("*", "*"));
+    let sso = format!(
+        "arn:aws:iam::{ACCT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef"
+    );
+    for action in [
+        "iam:DeleteRole",
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+    ] {
+        let e = run(&req(&user(), action, &sso, &admin));
+        assert_eq!(e.decision, Decision::ImplicitlyDenied, "{action}");
+        assert!(reason(&e).contains("IAM Identity Center"), "{}", reason(&e));
+    }
+    assert_eq!(decision(&req(&user(), "iam:GetRole", &sso, &admin)), Decision::Allowed);
+    // IAM Identity Center's own service-linked role provisions these roles.
+    let sso_slr = format!("arn:aws:sts::{ACCT}:assumed-role/AWSServiceRoleForSSO/sso");
+    assert_eq!(
+        decision(&req(&sso_slr, "iam:PutRolePolicy", &sso, &admin)),
+        Decision::Allowed
+    );
+}
+
+/// IAM API Reference, UnmodifiableEntity: "service-linked roles are protected AWS resources. Only
+/// the service that depends on the service-linked role can modify or delete the role"; IAM User
+/// Guide, "Update a service-linked role": "You can edit the description of any role".
+#[test]
+fn service_linked_roles_are_changed_only_through_their_service() {
+    let admin = format!(r#""identity": [{}]"#, allow("*", "*"));
+    let slr = format!("arn:aws:iam::{ACCT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS");
+    for action in [
+        "iam:DeleteRole",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+    ] {
+        let e = run(&req(&user(), action, &slr, &admin));
+        assert_eq!(e.decision, Decision::ImplicitlyDenied, "{action}");
+        assert!(reason(&e).contains("service-linked role"), "{}", reason(&e));
+    }
+    for action in [
+        "iam:UpdateRoleDescription",
+        "iam:DeleteServiceLinkedRole",
+        "iam:GetRole",
+    ] {
+        assert_eq!(
+            decision(&req(&user(), action, &slr, &admin)),
+            Decision::Allowed,
+            "{action}"
+        );
+    }
+}
+
+/// IAM User Guide, "AWS JSON policy elements: NotPrincipal": "The NotPrincipal element with a
+/// Deny effect will always deny any IAM principal that has a permissions boundary policy
+/// attached, regardless of the values specified in the NotPrincipal element."
+#[test]
+fn not_principal_deny_denies_every_principal_with_a_boundary() {
+    let bucket = "arn:aws:s3:::reports/q1.csv";
+    let bucket_policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "OnlyAlice", "Effect": "Deny", "NotPrincipal": {{"AWS": ["{}", "arn:aws:iam::{ACCT}:root"]}}, "Action": "s3:*", "Resource": "*"}}]}}"#,
+        user()
+    );
+    let without_boundary = format!(r#""identity": [{}], "resource": {bucket_policy}"#, allow("s3:*", "*"));
+    let with_boundary = format!(
+        r#""identity": [{}], "permissionBoundaries": [{}], "resource": {bucket_policy}"#,
+        allow("s3:*", "*"),
+        allow("s3:*", "*")
+    );
+    assert_eq!(
+        decision(&req(&user(), "s3:GetObject", bucket, &without_boundary)),
+        Decision::Allowed
+    );
+    let e = run(&req(&user(), "s3:GetObject", bucket, &with_boundary));
+    assert_eq!(e.decision, Decision::ExplicitlyDenied);
+    assert!(reason(&e).contains("OnlyAlice"), "{}", reason(&e));
+    assert!(
+        notes(&e).iter().any(|(m, _)| m.contains("permissions boundary")),
+        "{:?}",
+        notes(&e)
+    );
+}
+
+/// IAM User Guide, "AWS JSON policy elements: Principal": "You must use the Principal element in
+/// resource-based policies". Such a statement is ignored (docs/simulate.md) and the explanation
+/// says so.
+#[test]
+fn resource_statements_without_principal_are_ignored_and_explained() {
+    let object = "arn:aws:s3:::reports/q1.csv";
+    let no_principal =
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    let p = format!(r#""resource": {no_principal}"#);
+    let outsider = format!("arn:aws:iam::{OTHER}:user/bob");
+    // The bucket is in ACCT.
+    let policies = format!(r#""identity": [{}], {p}"#, allow("*", "*"));
+    let e = run(&req_ctx(&outsider, "s3:GetObject", object, "{}", &policies));
+    assert_eq!(e.decision, Decision::ImplicitlyDenied);
+    assert!(
+        warnings(&e).iter().any(|w| w.contains("has no Principal")),
+        "{:?}",
+        warnings(&e)
+    );
+    assert!(
+        notes(&e).iter().any(|(m, _)| m.contains("no Principal")),
+        "{:?}",
+        notes(&e)
+    );
+    assert_eq!(
+        decision(&req("anonymous", "s3:GetObject", object, &p)),
+        Decision::ImplicitlyDenied
+    );
+}
+
+/// AWS Organizations User Guide, "Resource control policies": RCPs apply only to the services
+/// listed there; `core/data/rcp-services.txt` is generated from the catalog package's list.
+#[test]
+fn rcps_never_restrict_a_service_they_do_not_cover() {
+    let deny_all = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}}"#;
+    let p = format!(
+        r#""identity": [{}], "rcps": [{{"orgIdentifier": "r-root", "policies": [{deny_all}]}}]"#,
+        allow("*", "*")
+    );
+    let instance = format!("arn:aws:ec2:us-east-1:{ACCT}:instance/i-0123456789abcdef0");
+    let e = run(&req(&user(), "ec2:StartInstances", &instance, &p));
+    assert_eq!(e.decision, Decision::Allowed);
+    assert!(
+        warnings(&e).iter().any(|w| w.contains("RCPs do not apply")),
+        "{:?}",
+        warnings(&e)
+    );
+    assert_eq!(
+        decision(&req(&user(), "s3:GetObject", "arn:aws:s3:::reports/q1.csv", &p)),
+        Decision::ExplicitlyDenied
+    );
+    assert_eq!(
+        decision(&req(&user(), "sqs:SendMessage", &queue(), &p)),
+        Decision::ExplicitlyDenied
+    );
+}
+
+/// IAM User Guide, "IAM policy elements: Variables and tags": "you must include the Version
+/// element and set it to 2012-10-17 ... If you don't, variables such as ${aws:username} aren't
+/// recognized as variables and are instead treated as literal strings in the policy."
+#[test]
+fn literal_variables_are_explained_and_pointed_at() {
+    let object = "arn:aws:s3:::home/alice/notes.txt";
+    let unversioned = r#"{"Statement": [{"Sid": "Home", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}]}"#;
+    let text = req(
+        &user(),
+        "s3:GetObject",
+        object,
+        &format!(r#""identity": [{unversioned}]"#),
+    );
+    let e = run(&text);
+    assert_eq!(e.decision, Decision::ImplicitlyDenied);
+    let found = notes(&e);
+    let (message, range) = found.first().expect("a note on the Home statement");
+    assert!(
+        message.contains("2012-10-17") && message.contains("${aws:username}"),
+        "{message}"
+    );
+    let (start, end) = range.expect("the note points at the variable");
+    assert_eq!(&text[start..end], "${aws:username}");
+    let versioned = unversioned.replacen('{', r#"{"Version": "2012-10-17", "#, 1);
+    assert_eq!(
+        decision(&req(
+            &user(),
+            "s3:GetObject",
+            object,
+            &format!(r#""identity": [{versioned}]"#)
+        )),
+        Decision::Allowed
+    );
+    // In a condition value.
+    let in_condition = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}}]}"#;
+    let text = req_ctx(
+        &user(),
+        "s3:GetObject",
+        object,
+        r#"{"aws:PrincipalTag/owner": "alice"}"#,
+        &format!(r#""identity": [{in_condition}]"#),
+    );
+    let e = run(&text);
+    assert_eq!(e.decision, Decision::ImplicitlyDenied);
+    let (start, end) = notes(&e).first().and_then(|(_, r)| *r).expect("a note with a range");
+    assert_eq!(&text[start..end], "${aws:username}");
+}
+
+/// Actions with no resource type in the Service Authorization Reference are authorized against
+/// an ARN the service chooses: `logs:DescribeLogGroups` "on resource:
+/// arn:aws:logs:us-east-1:...:log-group::log-stream:" (hashicorp/terraform-provider-aws#8804),
+/// denied when the policy names one log group (maxbanton/cwh#83); `s3:ListAllMyBuckets` granted
+/// on `arn:aws:s3:::*` in the Amazon S3 User Guide's examples. See docs/simulate.md.
+#[test]
+fn actions_without_resource_type_are_matched_against_a_service_wide_resource() {
+    let catalog: &dyn ActionCatalog = &EmbeddedCatalog;
+    let decide = |action: &str, resource: &str, policy_resource: &str| {
+        let p = format!(r#""identity": [{}]"#, allow(action, policy_resource));
+        run_with(&req(&user(), action, resource, &p), Some(catalog)).decision
+    };
+    assert_eq!(decide("s3:ListAllMyBuckets", "*", "arn:aws:s3:::*"), Decision::Allowed);
+    assert_eq!(decide("s3:ListAllMyBuckets", "*", "*"), Decision::Allowed);
+    assert_eq!(
+        decide("s3:ListAllMyBuckets", "*", "arn:aws:s3:::my-bucket"),
+        Decision::ImplicitlyDenied
+    );
+    let all_groups = format!("arn:aws:logs:*:{ACCT}:log-group:*");
+    let one_group = format!("arn:aws:logs:eu-west-1:{ACCT}:log-group:test-log-group:*");
+    assert_eq!(decide("logs:DescribeLogGroups", "*", &all_groups), Decision::Allowed);
+    assert_eq!(
+        decide("logs:DescribeLogGroups", "*", &one_group),
+        Decision::ImplicitlyDenied
+    );
+    assert_eq!(
+        decide("iam:ListRoles", "*", &format!("arn:aws:iam::{ACCT}:role/*")),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide("iam:ListRoles", "*", &format!("arn:aws:iam::{OTHER}:role/*")),
+        Decision::ImplicitlyDenied
+    );
+    // The ARN AWS reports in its error, given as the request's resource, is matched as usual.
+    let reported = format!("arn:aws:logs:us-east-1:{ACCT}:log-group::log-stream:");
+    assert_eq!(
+        decide("logs:DescribeLogGroups", &reported, &all_groups),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide("logs:DescribeLogGroups", &reported, &one_group),
+        Decision::ImplicitlyDenied
+    );
+    // The explanation says why an ARN matched.
+    let p = format!(r#""identity": [{}]"#, allow("s3:ListAllMyBuckets", "arn:aws:s3:::*"));
+    let e = run_with(&req(&user(), "s3:ListAllMyBuckets", "*", &p), Some(catalog));
+    assert!(
+        notes(&e).iter().any(|(m, _)| m.contains("no resource type")),
+        "{:?}",
+        notes(&e)
+    );
 }

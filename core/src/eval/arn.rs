@@ -42,6 +42,37 @@ impl ArnPattern {
     }
 }
 
+/// Where a request for an action without resource type happens: AWS authorizes such an action
+/// against an ARN of its own choosing in the action's service (see docs/simulate.md).
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceScope<'a> {
+    pub service: &'a str,
+    pub partition: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub account: Option<&'a str>,
+}
+
+impl ArnPattern {
+    /// Whether the pattern covers every resource of one type of `scope.service` where the
+    /// request happens: `*`, `arn:aws:s3:::*`, `arn:aws:iam::*:role/*`,
+    /// `arn:aws:logs:*:111122223333:log-group:*`; not an ARN naming a particular resource.
+    /// An empty region or account field fits any (the service's ARNs omit it).
+    pub fn is_service_wide(&self, scope: &ServiceScope<'_>) -> bool {
+        let Some(parts) = &self.parts else {
+            return self.whole.is_any();
+        };
+        let [_, partition, service, region, account, resource] = &**parts;
+        let fits = |glob: &Glob, value: Option<&str>, may_be_empty: bool| {
+            (may_be_empty && glob.matches("")) || value.is_none_or(|v| glob.matches(v))
+        };
+        fits(partition, scope.partition, false)
+            && service.matches(scope.service)
+            && fits(region, scope.region, true)
+            && fits(account, scope.account, true)
+            && resource.is_type_wide()
+    }
+}
+
 impl GlobBuilder {
     /// Splits the builder's tokens at the first five literal `:` into an ARN pattern.
     pub fn arn_pattern(&self) -> ArnPattern {
@@ -85,6 +116,11 @@ impl ArnValue {
         }
     }
 
+    /// See [`ArnPattern::is_service_wide`]; a value with variables is never service-wide.
+    pub fn is_service_wide(&self, scope: &ServiceScope<'_>) -> bool {
+        matches!(self, ArnValue::Fixed(p) if p.is_service_wide(scope))
+    }
+
     /// True for the entry `*`.
     pub fn is_star(&self) -> bool {
         matches!(self, ArnValue::Fixed(p) if p.whole.is_any() && p.parts.is_none())
@@ -109,5 +145,28 @@ mod tests {
         assert!(!ArnPattern::new("arn:aws:s3:::*").matches("*"));
         assert!(ArnPattern::new("*").matches("*"));
         assert!(!ArnPattern::new("arn:aws:s3:::Bucket").matches("arn:aws:s3:::bucket"));
+    }
+
+    #[test]
+    fn service_wide_patterns() {
+        let scope = |service| ServiceScope {
+            service,
+            partition: Some("aws"),
+            region: Some("eu-west-1"),
+            account: Some("111122223333"),
+        };
+        let wide = |p: &str, service| ArnPattern::new(p).is_service_wide(&scope(service));
+        assert!(wide("*", "s3"));
+        assert!(wide("arn:aws:s3:::*", "s3"));
+        assert!(wide("arn:aws:iam::111122223333:role/*", "iam"));
+        assert!(wide("arn:aws:iam::*:role/*", "iam"));
+        assert!(wide("arn:aws:logs:*:*:log-group:*", "logs"));
+        assert!(wide("arn:aws:logs:eu-west-1:111122223333:*", "logs"));
+        assert!(!wide("arn:aws:s3:::my-bucket", "s3"));
+        assert!(!wide("arn:aws:logs:eu-west-1:111122223333:log-group:app:*", "logs"));
+        assert!(!wide("arn:aws:iam::444455556666:role/*", "iam"));
+        assert!(!wide("arn:aws:logs:us-east-1:111122223333:log-group:*", "logs"));
+        assert!(!wide("arn:aws:s3:::*", "iam"));
+        assert!(!wide("arn:aws-cn:s3:::*", "s3"));
     }
 }

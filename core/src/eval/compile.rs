@@ -2,24 +2,29 @@
 //! operators, CIDRs, dates and numbers, split ARN patterns. A compiled policy owns its data, so
 //! the source text and syntax tree can be dropped.
 
-use super::arn::ArnValue;
+use super::arn::{ArnValue, ServiceScope};
 use super::condition::CompiledCondition;
 use super::glob::Glob;
 use super::request::{Context, PrincipalId};
 use crate::Span;
 use crate::json::JsonDocument;
 use crate::model::{Effect, Policy, Principal};
+use std::sync::Arc;
 
-/// A compiled policy document.
+/// A compiled policy document. Cloning is cheap (the statements are shared), so one compiled
+/// text can serve many requests under different labels and offsets ([`CompiledPolicy::placed`]).
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
     /// How explanations name the policy: a file path, or `identity[0]` for an inline policy.
     pub label: String,
+    /// Added to the policy's byte ranges in explanations: where its text starts in the source
+    /// the ranges refer to (an inline policy compiled from its own slice of a request).
+    pub offset: usize,
     /// `Version` is `2012-10-17`, so policy variables are substituted.
     pub supports_variables: bool,
-    pub statements: Vec<CompiledStatement>,
-    /// Statements left out and why (no valid Effect, ...).
-    pub warnings: Vec<String>,
+    pub statements: Arc<[CompiledStatement]>,
+    /// Statements left out and why (no valid Effect, ...); explanations prefix the label.
+    pub warnings: Arc<[String]>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +40,19 @@ pub struct CompiledStatement {
     /// matches every resource.
     pub resources: Option<Matcher<ArnValue>>,
     pub conditions: Vec<CompiledCondition>,
+    /// Policy variables read as literal text because the policy lacks `Version: 2012-10-17`.
+    pub literal_variables: Vec<LiteralVariable>,
+}
+
+/// A `${...}` that is matched as plain text, with where it is in the policy source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiteralVariable {
+    /// `Resource`, `NotResource` or the condition key whose value holds it.
+    pub element: String,
+    /// The variable as written (`${aws:username}`).
+    pub text: String,
+    /// The variable itself when the string has no escapes, else the whole string.
+    pub span: Span,
 }
 
 /// A list of patterns, or its `Not...` complement.
@@ -160,15 +178,12 @@ impl Matcher<Glob> {
 }
 
 impl Matcher<ArnValue> {
-    /// Matches a resource. `no_resource_type`: the action takes no resource type, so only the
-    /// entry `*` matches it.
-    pub fn matches(&self, resource: &str, context: &Context, no_resource_type: bool) -> bool {
-        let any = self.patterns.iter().any(|p| {
-            if no_resource_type {
-                p.is_star()
-            } else {
-                p.matches(resource, context).unwrap_or(false)
-            }
+    /// Matches a resource. `service_wide`: the action takes no resource type and the request
+    /// names no ARN, so an entry matches when it covers a whole resource type of the service.
+    pub fn matches(&self, resource: &str, context: &Context, service_wide: Option<&ServiceScope<'_>>) -> bool {
+        let any = self.patterns.iter().any(|p| match service_wide {
+            Some(scope) => p.is_service_wide(scope),
+            None => p.matches(resource, context).unwrap_or(false),
         });
         any != self.negated
     }
@@ -187,6 +202,15 @@ impl CompiledPolicy {
         Self::compile(label, &crate::json::parse(text))
     }
 
+    /// The same compiled policy under another label, its text starting at `offset`.
+    pub fn placed(&self, label: impl Into<String>, offset: usize) -> CompiledPolicy {
+        CompiledPolicy {
+            label: label.into(),
+            offset,
+            ..self.clone()
+        }
+    }
+
     pub fn from_policy(label: impl Into<String>, policy: &Policy<'_>) -> CompiledPolicy {
         let label = label.into();
         let variables = policy.supports_variables();
@@ -195,8 +219,8 @@ impl CompiledPolicy {
         for st in &policy.statements {
             let Some(effect) = st.effect() else {
                 warnings.push(format!(
-                    "{}: statement {} has no valid Effect (\"Allow\" or \"Deny\") and is ignored",
-                    label, st.index
+                    "statement {} has no valid Effect (\"Allow\" or \"Deny\") and is ignored",
+                    st.index
                 ));
                 continue;
             };
@@ -213,6 +237,22 @@ impl CompiledPolicy {
                 patterns: list.values().map(|r| ArnValue::new(r, variables)).collect(),
                 negated,
             });
+            let mut literal_variables = Vec::new();
+            if !variables {
+                if let Some((list, negated)) = st.resources() {
+                    let element = if negated { "NotResource" } else { "Resource" };
+                    for item in &list.items {
+                        literal_variables.extend(literal_variables_in(element, item));
+                    }
+                }
+                for entry in st.condition.iter().flat_map(|c| &c.operators).flat_map(|b| &b.entries) {
+                    for value in &entry.values {
+                        if let crate::json::Value::String(item) = &value.node.value {
+                            literal_variables.extend(literal_variables_in(&entry.key.value, item));
+                        }
+                    }
+                }
+            }
             let mut conditions = Vec::new();
             for block in st.condition.iter().flat_map(|c| &c.operators) {
                 for entry in &block.entries {
@@ -235,15 +275,44 @@ impl CompiledPolicy {
                 actions,
                 resources,
                 conditions,
+                literal_variables,
             });
         }
         CompiledPolicy {
             label,
+            offset: 0,
             supports_variables: variables,
-            statements,
-            warnings,
+            statements: statements.into(),
+            warnings: warnings.into(),
         }
     }
+}
+
+/// The `${...}` variables in a string that the policy's version reads literally.
+fn literal_variables_in(element: &str, item: &crate::json::JsonString) -> Vec<LiteralVariable> {
+    if !crate::variables::has_variables(&item.value) {
+        return Vec::new();
+    }
+    crate::variables::scan(&item.value)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            crate::variables::Piece::Variable { range, .. } | crate::variables::Piece::Literal { range, .. } => {
+                let text = item.value.get(range.clone())?.to_string();
+                let content = item.content_span();
+                let span = if item.has_escapes {
+                    item.span
+                } else {
+                    Span::new(content.start + range.start, content.start + range.end)
+                };
+                Some(LiteralVariable {
+                    element: element.to_string(),
+                    text,
+                    span,
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn principal_matcher(p: &Principal<'_>, negated: bool) -> PrincipalMatcher {

@@ -1,10 +1,13 @@
 //! The decision: AWS's layer logic over compiled policies.
 
+use super::arn::ServiceScope;
 use super::compile::{CompiledPolicy, CompiledStatement, PrincipalMatch};
 use super::condition::Note;
 use super::explain::{
     ByteRange, ConditionTrace, Decision, Evaluation, Explanation, Layer, LayerDecision, LayerTrace, StatementTrace,
+    TraceNote,
 };
+use super::protected;
 use super::request::{PrincipalId, Request};
 use crate::model::Effect;
 
@@ -38,8 +41,11 @@ pub struct OrgLevel {
 /// What the service catalog knows, for the evaluator. Every method may answer `None`
 /// ("unknown"), which keeps the catalog-free behaviour.
 pub trait ActionCatalog {
-    /// `Some(false)` when the action supports no resource type, so that only `"Resource": "*"`
-    /// matches it (and `NotResource` never excludes it unless it lists `*`).
+    /// `Some(false)` when the action supports no resource type. AWS then authorizes the request
+    /// against an ARN of the service's choosing: a request whose resource is `*` is matched by
+    /// the entries that cover a whole resource type of the service (`*`, `arn:aws:s3:::*`,
+    /// `arn:aws:iam::*:role/*`), not by an ARN naming one resource; a request that gives an ARN
+    /// is matched as usual (see docs/simulate.md).
     fn takes_resource_type(&self, _action: &str) -> Option<bool> {
         None
     }
@@ -104,8 +110,19 @@ impl Outcome<'_> {
 struct Run<'r> {
     request: &'r Request,
     explain: bool,
-    no_resource_type: bool,
+    /// Set when the action takes no resource type and the request names no ARN.
+    service_wide: Option<ServiceScope<'r>>,
+    /// The caller is an IAM user or role session with a permissions boundary.
+    caller_has_boundary: bool,
     missing: Vec<String>,
+}
+
+/// What a statement trace says beyond its conditions.
+struct Traced {
+    matched: bool,
+    principal: Option<PrincipalMatch>,
+    conditions: Vec<ConditionTrace>,
+    notes: Vec<TraceNote>,
 }
 
 impl<'r> Run<'r> {
@@ -123,7 +140,7 @@ impl<'r> Run<'r> {
             return out;
         }
         for policy in policies {
-            for st in &policy.statements {
+            for st in policy.statements.iter() {
                 self.statement(policy, st, check_principal, &mut out);
             }
         }
@@ -141,16 +158,72 @@ impl<'r> Run<'r> {
         if !st.actions.as_ref().is_some_and(|a| a.matches(&req.action_lower)) {
             return;
         }
-        if let Some(r) = &st.resources
-            && !r.matches(&req.resource, &req.context, self.no_resource_type)
-        {
-            return;
+        let mut notes = Vec::new();
+        if let Some(r) = &st.resources {
+            if !r.matches(&req.resource, &req.context, self.service_wide.as_ref()) {
+                if self.explain && literal_variable_notes(policy, st, |e| e.ends_with("Resource"), &mut notes) {
+                    let trace = Traced {
+                        matched: false,
+                        principal: None,
+                        conditions: Vec::new(),
+                        notes,
+                    };
+                    out.trace.push(statement_trace(policy, st, trace));
+                }
+                return;
+            }
+            if self.explain
+                && let Some(scope) = &self.service_wide
+                && !r.negated
+                && r.patterns.iter().any(|p| !p.is_star())
+            {
+                notes.push(TraceNote {
+                    message: format!(
+                        "{} has no resource type in the Service Authorization Reference: AWS authorizes it against an ARN of \
+                         its own in {}, which a Resource entry covering a whole resource type of the service matches",
+                        req.action, scope.service
+                    ),
+                    range: None,
+                });
+            }
         }
         let principal = if check_principal {
-            // A resource-based policy statement without Principal names nobody.
-            match st.principal.as_ref().and_then(|p| p.matches(&req.principal)) {
-                Some(m) => Some(m),
-                None => return,
+            match &st.principal {
+                None => {
+                    if self.explain {
+                        notes.push(TraceNote {
+                            message:
+                                "the statement has no Principal: AWS refuses to store such a resource-side policy, so \
+                                      the statement is ignored"
+                                    .into(),
+                            range: None,
+                        });
+                        let trace = Traced {
+                            matched: false,
+                            principal: None,
+                            conditions: Vec::new(),
+                            notes,
+                        };
+                        out.trace.push(statement_trace(policy, st, trace));
+                    }
+                    return;
+                }
+                Some(p) if p.negated && st.effect == Effect::Deny && self.caller_has_boundary => {
+                    if self.explain {
+                        notes.push(TraceNote {
+                            message:
+                                "NotPrincipal with Deny denies every IAM principal that has a permissions boundary, \
+                                      whatever NotPrincipal lists"
+                                    .into(),
+                            range: None,
+                        });
+                    }
+                    Some(PrincipalMatch::Exact)
+                }
+                Some(p) => match p.matches(&req.principal) {
+                    Some(m) => Some(m),
+                    None => return,
+                },
             }
         } else {
             None
@@ -177,28 +250,22 @@ impl<'r> Run<'r> {
                     policy_values: c.policy_values.clone(),
                     result,
                     range: ByteRange {
-                        start: c.span.start,
-                        end: c.span.end,
+                        start: policy.offset + c.span.start,
+                        end: policy.offset + c.span.end,
                     },
                     note: note_text(note),
                 });
             }
-            out.trace.push(StatementTrace {
-                policy: policy.label.clone(),
-                statement_index: st.index,
-                sid: st.sid.clone(),
-                effect: match st.effect {
-                    Effect::Allow => "Allow",
-                    Effect::Deny => "Deny",
-                },
-                range: ByteRange {
-                    start: st.span.start,
-                    end: st.span.end,
-                },
+            if !all {
+                literal_variable_notes(policy, st, |e| !e.ends_with("Resource"), &mut notes);
+            }
+            let trace = Traced {
                 matched: all,
-                principal_match: principal,
+                principal,
                 conditions,
-            });
+                notes,
+            };
+            out.trace.push(statement_trace(policy, st, trace));
             all
         } else {
             st.conditions.iter().all(|c| c.evaluate(&req.context).0)
@@ -220,6 +287,51 @@ impl<'r> Run<'r> {
             }
         }
     }
+}
+
+fn statement_trace(policy: &CompiledPolicy, st: &CompiledStatement, traced: Traced) -> StatementTrace {
+    StatementTrace {
+        policy: policy.label.clone(),
+        statement_index: st.index,
+        sid: st.sid.clone(),
+        effect: match st.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        },
+        range: ByteRange {
+            start: policy.offset + st.span.start,
+            end: policy.offset + st.span.end,
+        },
+        matched: traced.matched,
+        principal_match: traced.principal,
+        conditions: traced.conditions,
+        notes: traced.notes,
+    }
+}
+
+/// Notes for the statement's literally read variables whose element passes `pick`; true when
+/// there was one.
+fn literal_variable_notes(
+    policy: &CompiledPolicy,
+    st: &CompiledStatement,
+    pick: impl Fn(&str) -> bool,
+    notes: &mut Vec<TraceNote>,
+) -> bool {
+    let before = notes.len();
+    for v in st.literal_variables.iter().filter(|v| pick(&v.element)) {
+        notes.push(TraceNote {
+            message: format!(
+                "{} in {} is matched as literal text: the policy has no \"Version\": \"2012-10-17\", so policy \
+                 variables are not substituted",
+                v.text, v.element
+            ),
+            range: Some(ByteRange {
+                start: policy.offset + v.span.start,
+                end: policy.offset + v.span.end,
+            }),
+        });
+    }
+    notes.len() > before
 }
 
 fn note_text(note: Note) -> Option<String> {
@@ -252,13 +364,14 @@ fn describe(layer: Layer, (policy, st): StmtRef<'_>) -> String {
     }
 }
 
-/// Whether the resource's own policy must allow even in the same account.
+/// Whether the resource's own policy must allow even in the same account. KMS aliases are not
+/// keys: they have no policy of their own and IAM policies alone govern them.
 fn needs_explicit_resource_grant(request: &Request) -> Option<&'static str> {
     let mut parts = request.resource.splitn(6, ':');
     let service = parts.nth(2).unwrap_or("");
     let resource = parts.nth(2).unwrap_or("");
     let action = request.action_lower.as_str();
-    if request.resource.starts_with("arn:") && service == "kms" {
+    if request.resource.starts_with("arn:") && service == "kms" && resource.starts_with("key/") {
         Some("KMS key policy")
     } else if service == "iam" && resource.starts_with("role/") && action.starts_with("sts:") {
         Some("role trust policy")
@@ -278,15 +391,37 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
     let service_linked = caller.is_service_linked_role();
     let in_management_account =
         |account: Option<&str>| account.is_some() && account == policies.management_account.as_deref();
-    let rcps_apply = !service && !service_linked && !in_management_account(request.resource_account.as_deref());
+    let action_service = request.action_lower.split(':').next().unwrap_or("");
+    // RCPs restrict only the services that support them.
+    let rcp_service = !policies.rcps.is_empty() && crate::catalog::supports_rcps(action_service);
+    let rcps_apply =
+        rcp_service && !service && !service_linked && !in_management_account(request.resource_account.as_deref());
     let scps_apply = iam && !service_linked && !in_management_account(caller.account());
+    let has_boundary = iam && !root && !policies.permission_boundaries.is_empty();
+    let no_resource_type = options
+        .catalog
+        .and_then(|c| c.takes_resource_type(&request.action))
+        .is_some_and(|takes| !takes);
+    let service_wide = (no_resource_type && !request.resource.starts_with("arn:")).then(|| ServiceScope {
+        service: action_service,
+        partition: caller.partition(),
+        region: request
+            .context
+            .get_lower("aws:requestedregion")
+            .and_then(|e| match e.values.as_slice() {
+                [one] => Some(one.as_str()),
+                _ => None,
+            }),
+        account: request.resource_account.as_deref().or(caller.account()),
+    });
+    // A KMS alias has no policy of its own: a key policy given as the resource policy does not
+    // apply to it.
+    let kms_alias = protected::is_kms_alias(&request.resource);
     let mut run = Run {
         request,
         explain: options.explain,
-        no_resource_type: options
-            .catalog
-            .and_then(|c| c.takes_resource_type(&request.action))
-            .is_some_and(|takes| !takes),
+        service_wide,
+        caller_has_boundary: has_boundary,
         missing: Vec::new(),
     };
 
@@ -311,21 +446,18 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
         })
         .collect();
     let vpce = run.layer(&policies.vpc_endpoint, !policies.vpc_endpoint.is_empty(), true);
-    let resource = run.layer(&policies.resource, policies.resource.is_some(), true);
+    let resource = run.layer(&policies.resource, policies.resource.is_some() && !kms_alias, true);
     let identity = run.layer(&policies.identity, iam && !root, false);
-    let boundary = run.layer(
-        &policies.permission_boundaries,
-        iam && !root && !policies.permission_boundaries.is_empty(),
-        false,
-    );
+    let boundary = run.layer(&policies.permission_boundaries, has_boundary, false);
     let session = run.layer(
         &policies.session,
         iam && (policies.session.is_some() || federated_user),
         false,
     );
 
+    // Resources AWS owns (`arn:aws:iam::aws:policy/...`) are not in another customer's account.
     let same_account = match (caller.account(), request.resource_account.as_deref()) {
-        (Some(p), Some(r)) => p == r,
+        (Some(p), Some(r)) => p == r || r == "aws",
         _ => true,
     };
     // 1. An explicit deny anywhere wins.
@@ -348,6 +480,8 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
 
     let (decision, reason) = if let Some(by) = deny {
         (Decision::ExplicitlyDenied, format!("explicitly denied by {by}"))
+    } else if let Some(why) = protected::refusal(request) {
+        (Decision::ImplicitlyDenied, why)
     } else {
         allow_decision(
             request,
@@ -370,8 +504,39 @@ pub fn evaluate(policies: &Policies, request: &Request, options: &Options<'_>) -
         };
     }
     let mut warnings: Vec<String> = all_policies(policies)
-        .flat_map(|p| p.warnings.iter().cloned())
+        .flat_map(|p| p.warnings.iter().map(move |w| format!("{}: {w}", p.label)))
         .collect();
+    if kms_alias && policies.resource.is_some() {
+        warnings.push(
+            "the resource is a KMS alias, which has no resource-based policy (IAM policies alone govern aliases): \
+             the given resource policy is not applied"
+                .to_string(),
+        );
+    }
+    if !policies.rcps.is_empty() && !rcp_service {
+        warnings.push(format!(
+            "RCPs do not apply: {action_service} is not among the services that support RCPs"
+        ));
+    }
+    for (layer, list) in [
+        (Layer::Resource, policies.resource.iter().collect::<Vec<_>>()),
+        (Layer::VpcEndpoint, policies.vpc_endpoint.iter().collect()),
+        (
+            Layer::Rcp,
+            policies.rcps.iter().flat_map(|l| l.policies.iter()).collect(),
+        ),
+    ] {
+        for p in list {
+            for st in p.statements.iter().filter(|st| st.principal.is_none()) {
+                warnings.push(format!(
+                    "{} {} statement {} has no Principal: AWS refuses to store such a policy, so the statement is ignored",
+                    layer.title(),
+                    p.label,
+                    st.index
+                ));
+            }
+        }
+    }
     if iam && request.resource_account.is_none() && request.resource != "*" {
         warnings.push(format!(
             "the resource ARN carries no account and the request gives no resourceAccount: \

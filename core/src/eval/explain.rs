@@ -113,6 +113,19 @@ pub struct StatementTrace {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_match: Option<PrincipalMatch>,
     pub conditions: Vec<ConditionTrace>,
+    /// Why the statement matched or not when a special rule decided (a policy variable read
+    /// literally, a resource-side statement without Principal, NotPrincipal with a boundary,
+    /// an action without resource type).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<TraceNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceNote {
+    pub message: String,
+    /// What the note is about in the policy source, when it points at something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<ByteRange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

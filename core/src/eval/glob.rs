@@ -124,6 +124,19 @@ impl Glob {
         self.kind == Kind::Any
     }
 
+    /// True for `*` and for `TYPE/*` or `TYPE:*` (a literal type name, one separator, then only
+    /// wildcards): a pattern that covers every resource of one type.
+    pub fn is_type_wide(&self) -> bool {
+        match &self.kind {
+            Kind::Any => true,
+            Kind::Prefix(lit) => {
+                let separators = lit.iter().filter(|b| matches!(b, b'/' | b':')).count();
+                separators == 1 && matches!(lit.last(), Some(b'/' | b':'))
+            }
+            _ => false,
+        }
+    }
+
     pub fn matches(&self, text: &str) -> bool {
         let text = text.as_bytes();
         let ci = self.case_insensitive;

@@ -13,18 +13,22 @@
 //! Decisions on the points AWS leaves open are documented in `docs/simulate.md`.
 
 pub mod arn;
+pub mod cache;
 pub mod compile;
 pub mod condition;
 pub mod decide;
 pub mod explain;
 pub mod glob;
 pub mod input;
+pub mod protected;
 pub mod request;
 pub mod template;
 
-pub use compile::{CompiledPolicy, CompiledStatement, PrincipalMatch};
+pub use cache::{PolicyCache, PolicyTextError};
+pub use compile::{CompiledPolicy, CompiledStatement, LiteralVariable, PrincipalMatch};
 pub use decide::{ActionCatalog, EmbeddedCatalog, Options, OrgLevel, Policies, decide, evaluate, explain};
 pub use explain::{
     ByteRange, ConditionTrace, Decision, Evaluation, Explanation, Layer, LayerDecision, LayerTrace, StatementTrace,
+    TraceNote,
 };
 pub use request::{Context, ContextEntry, PrincipalId, Request};

@@ -119,6 +119,18 @@ impl PrincipalId {
         self.account().is_some()
     }
 
+    /// The partition of the caller's ARN (`aws`, `aws-cn`, ...), if it has one.
+    pub fn partition(&self) -> Option<&str> {
+        match self {
+            PrincipalId::User { arn, .. }
+            | PrincipalId::Role { arn, .. }
+            | PrincipalId::RoleSession { arn, .. }
+            | PrincipalId::FederatedUser { arn, .. }
+            | PrincipalId::Root { arn, .. } => arn.split(':').nth(1),
+            PrincipalId::Service { .. } | PrincipalId::Anonymous => None,
+        }
+    }
+
     /// The string shown in messages.
     pub fn display(&self) -> &str {
         match self {

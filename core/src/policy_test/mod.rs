@@ -23,7 +23,7 @@ mod run;
 mod tests;
 
 pub use parse::{Case, Field, PolicyRef, Slot, Source, TestFile, parse, parse_json};
-pub use run::{Blame, CaseResult, Resolved, resolve, run, statement_anchor};
+pub use run::{Blame, CaseResult, Resolved, resolve, run, run_case, statement_anchor};
 
 use crate::finding::Severity;
 use crate::span::Span;

@@ -147,36 +147,36 @@ fn request(file: &TestFile, case: &Case) -> Option<Request> {
 /// Decides every case. Cases are not run when the file has errors that keep them from
 /// running or `resolved` could not load a policy (their result says why).
 pub fn run(file: &TestFile, resolved: &Resolved) -> Vec<CaseResult> {
+    file.cases.iter().map(|case| run_case(file, case, resolved)).collect()
+}
+
+/// Decides one case of `file` (cases are independent: callers may run them in parallel).
+pub fn run_case(file: &TestFile, case: &Case, resolved: &Resolved) -> CaseResult {
     let options = Options {
         explain: true,
         catalog: Some(&EmbeddedCatalog),
     };
-    file.cases
-        .iter()
-        .map(|case| {
-            let not_run = |message: &str| CaseResult {
-                case: case.index,
-                name: case.name.clone(),
-                expected: case.expect.as_ref().map(|e| e.value),
-                evaluation: None,
-                passed: false,
-                message: Some(message.to_owned()),
-                deciding: Vec::new(),
-                blame: Vec::new(),
-            };
-            if !resolved.problems.is_empty() {
-                return not_run("not run: a policy could not be loaded");
-            }
-            let (Some(expect), true) = (case.expect.as_ref(), case.runnable) else {
-                return not_run("not run: the case has errors");
-            };
-            let Some(request) = request(file, case) else {
-                return not_run("not run: the case has errors");
-            };
-            let evaluation = evaluate(&resolved.policies, &request, &options);
-            judge(case, expect.value, evaluation, &resolved.policies)
-        })
-        .collect()
+    let not_run = |message: &str| CaseResult {
+        case: case.index,
+        name: case.name.clone(),
+        expected: case.expect.as_ref().map(|e| e.value),
+        evaluation: None,
+        passed: false,
+        message: Some(message.to_owned()),
+        deciding: Vec::new(),
+        blame: Vec::new(),
+    };
+    if !resolved.problems.is_empty() {
+        return not_run("not run: a policy could not be loaded");
+    }
+    let (Some(expect), true) = (case.expect.as_ref(), case.runnable) else {
+        return not_run("not run: the case has errors");
+    };
+    let Some(request) = request(file, case) else {
+        return not_run("not run: the case has errors");
+    };
+    let evaluation = evaluate(&resolved.policies, &request, &options);
+    judge(case, expect.value, evaluation, &resolved.policies)
 }
 
 fn judge(case: &Case, expected: Decision, evaluation: Evaluation, policies: &Policies) -> CaseResult {

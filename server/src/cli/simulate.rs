@@ -4,12 +4,22 @@
 //! one request per line and prints one JSON result per line, in order. Exit status 0 whatever
 //! the decision; 2 on a malformed request (the message names the bad field, or the file and
 //! line of a JSON syntax error). The formats are documented in docs/simulate.md.
+//!
+//! A batch reads each policy file once and compiles each distinct policy text once (files and
+//! inline policies alike, through one `PolicyCache`), and decides chunks of lines on all cores,
+//! printing each chunk in input order.
 
 use clap::{Args, ValueEnum};
 use iam_policy::eval::input::{self, LoadedRequest};
-use iam_policy::eval::{Evaluation, LayerDecision, Options, evaluate};
+use iam_policy::eval::{Evaluation, LayerDecision, Options, PolicyCache, evaluate};
+use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// Lines decided together before their results are written.
+const BATCH_CHUNK: usize = 4096;
 
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("input").required(true))]
@@ -62,29 +72,42 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
 }
 
-/// Loads a request document; policy path strings resolve relative to `base`.
-fn load(text: &str, label: &str, base: &Path, files: &mut Vec<(String, String)>) -> Result<LoadedRequest, String> {
-    load_inner(text, label, base, files).map_err(|e| {
-        if e.starts_with(label) {
-            e
-        } else {
-            format!("{label}: {e}")
-        }
-    })
+/// Prefixes the request's label unless the message already names a file.
+fn located(label: &str, e: String) -> String {
+    if e.starts_with(label) {
+        e
+    } else {
+        format!("{label}: {e}")
+    }
 }
 
-fn load_inner(
-    text: &str,
-    label: &str,
-    base: &Path,
-    files: &mut Vec<(String, String)>,
-) -> Result<LoadedRequest, String> {
-    let mut loader = |p: &str| -> Result<(String, String), String> {
+/// Loads a request document; policy path strings resolve relative to `base`.
+fn load(text: &str, label: &str, base: &Path, files: &mut Vec<(String, String)>) -> Result<LoadedRequest, String> {
+    let mut loader = |p: &str| -> Result<(String, Arc<str>), String> {
         let text = read(&base.join(p))?;
         files.push((p.to_string(), text.clone()));
-        Ok((p.to_string(), text))
+        Ok((p.to_string(), Arc::from(text)))
     };
-    input::load(text, label, &mut loader)
+    input::load(text, label, &mut loader).map_err(|e| located(label, e))
+}
+
+/// Policy files of one batch, read once each (by the path as resolved).
+#[derive(Default)]
+struct FileTexts {
+    texts: RwLock<HashMap<PathBuf, Result<Arc<str>, String>>>,
+}
+
+impl FileTexts {
+    fn get(&self, path: PathBuf) -> Result<Arc<str>, String> {
+        if let Some(found) = self.texts.read().ok().and_then(|m| m.get(&path).cloned()) {
+            return found;
+        }
+        let read = read(&path).map(Arc::from);
+        if let Ok(mut m) = self.texts.write() {
+            m.insert(path, read.clone());
+        }
+        read
+    }
 }
 
 fn decide(loaded: &LoadedRequest) -> Evaluation {
@@ -143,28 +166,47 @@ fn run_batch(file: &Path) -> u8 {
         }
     };
     let base = base_dir(file);
-    let mut stdout = std::io::stdout().lock();
+    let name = file.display().to_string();
+    let cache = PolicyCache::new();
+    let files = FileTexts::default();
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .collect();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let mut status = 0;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let label = format!("{}:{}", file.display(), i + 1);
-        let mut files = Vec::new();
-        let out = match load(line, &label, &base, &mut files) {
-            Ok(loaded) => serde_json::to_string(&decide(&loaded)),
-            Err(e) => {
-                eprintln!("iam-policy-ls simulate: {e}");
-                status = 2;
-                serde_json::to_string(&serde_json::json!({ "error": e }))
+    for chunk in lines.chunks(BATCH_CHUNK) {
+        let results: Vec<Result<Vec<u8>, String>> = chunk
+            .par_iter()
+            .map(|&(i, line)| batch_line(line, &format!("{name}:{}", i + 1), &base, &cache, &files))
+            .collect();
+        for result in results {
+            let out = match result {
+                Ok(json) => json,
+                Err(e) => {
+                    eprintln!("iam-policy-ls simulate: {e}");
+                    status = 2;
+                    serde_json::to_vec(&serde_json::json!({ "error": e })).unwrap_or_default()
+                }
+            };
+            // A closed pipe ends the run quietly.
+            if let Err(e) = stdout.write_all(&out).and_then(|()| stdout.write_all(b"\n")) {
+                return super::output::write_failed(&e, status);
             }
-        };
-        let out = out.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        if let Err(e) = writeln!(stdout, "{out}") {
-            return super::output::write_failed(&e, status);
         }
     }
+    if let Err(e) = stdout.flush() {
+        return super::output::write_failed(&e, status);
+    }
     status
+}
+
+/// One batch line decided and rendered as JSON, or the message for its error line.
+fn batch_line(line: &str, label: &str, base: &Path, cache: &PolicyCache, files: &FileTexts) -> Result<Vec<u8>, String> {
+    let mut loader = |p: &str| -> Result<(String, Arc<str>), String> { Ok((p.to_string(), files.get(base.join(p))?)) };
+    let loaded = input::load_cached(line, label, &mut loader, cache).map_err(|e| located(label, e))?;
+    serde_json::to_vec(&decide(&loaded)).map_err(|e| format!("{label}: {e}"))
 }
 
 fn human(e: &Evaluation, sources: &Sources) -> String {
@@ -229,6 +271,13 @@ fn human(e: &Evaluation, sources: &Sources) -> String {
                 if let Some(note) = &c.note {
                     out.push_str(&format!("          note: {note}\n"));
                 }
+            }
+            for note in &st.notes {
+                let at = note.range.map_or_else(String::new, |r| {
+                    let (line, col) = input::line_col(text, r.start);
+                    format!(" ({file}:{line}:{col})")
+                });
+                out.push_str(&format!("        note: {}{at}\n", note.message));
             }
         }
     }

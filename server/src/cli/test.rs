@@ -11,6 +11,7 @@ use iam_policy::eval::CompiledPolicy;
 use iam_policy::eval::input::line_col;
 use iam_policy::host;
 use iam_policy::policy_test::{self, CaseResult, Problem};
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -103,6 +104,7 @@ fn test_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     (files, errors)
 }
 
+/// Runs one test file, deciding its cases on all cores.
 fn run_file(path: &Path) -> Result<FileRun, String> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{label}: cannot read: {e}"))?;
@@ -130,7 +132,11 @@ fn run_file(path: &Path) -> Result<FileRun, String> {
         sources.push((label, policy_text));
         Ok(compiled)
     });
-    let results = policy_test::run(&file, &resolved);
+    let results = file
+        .cases
+        .par_iter()
+        .map(|case| policy_test::run_case(&file, case, &resolved))
+        .collect();
     let mut problems = file.problems;
     problems.extend(resolved.problems);
     let malformed = problems.iter().any(|p| p.severity == Severity::Error);
