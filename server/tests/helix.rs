@@ -71,7 +71,12 @@ const FEATURES: &[&str] = &[
     "inlay-hints",
 ];
 /// Servers Helix defines itself (its default languages.toml) that the snippet may name.
-const HELIX_DEFAULT_SERVERS: &[&str] = &["vscode-json-language-server"];
+const HELIX_DEFAULT_SERVERS: &[&str] = &[
+    "vscode-json-language-server",
+    "yaml-language-server",
+    "ansible-language-server",
+    "terraform-ls",
+];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -183,6 +188,19 @@ fn json_keeps_helix_default_server_and_adds_ours() {
         ["vscode-json-language-server", "iam-policy-ls"]
     );
     assert!(server_names(language(&t, "iam-policy")).contains(&"iam-policy-ls".to_owned()));
+}
+
+#[test]
+fn templates_keep_helix_default_servers_and_add_ours() {
+    // Helix's languages.toml (helix-editor/helix, `languages.toml`): `yaml` runs
+    // yaml-language-server and ansible-language-server; `hcl` (language-id `terraform`, file
+    // types hcl, tf, nomad) runs terraform-ls. Setting the list replaces Helix's, so repeat them.
+    let t = languages_toml();
+    assert_eq!(
+        server_names(language(&t, "yaml")),
+        ["yaml-language-server", "ansible-language-server", "iam-policy-ls"]
+    );
+    assert_eq!(server_names(language(&t, "hcl")), ["terraform-ls", "iam-policy-ls"]);
 }
 
 #[test]
@@ -351,6 +369,16 @@ fn helix_initialize_replayed_against_the_configured_command() {
             byte_col + "\"Alow\"".len(),
             "{name}"
         );
+    }
+    // Templates, with the language ids Helix sends for them (`yaml`, and `terraform` for hcl).
+    let template = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Alow\n            Action: s3:GetObject\n            Resource: '*'\n";
+    let terraform = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{ Effect = \"Alow\", Action = \"s3:GetObject\", Resource = \"*\" }]\n  })\n}\n";
+    for (name, language_id, text) in [("template.yaml", "yaml", template), ("main.tf", "terraform", terraform)] {
+        let uri = format!("{root}/{name}");
+        s.open(&uri, language_id, 0, text);
+        let d = s.diagnostics(&uri);
+        let codes: Vec<&str> = d["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+        assert_eq!(codes, ["INVALID_EFFECT"], "{name}: {d}");
     }
     assert!(s.shutdown().success());
     let _ = std::fs::remove_dir_all(&dir);

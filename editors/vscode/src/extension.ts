@@ -31,8 +31,22 @@ function getter(c: vscode.WorkspaceConfiguration) {
   return <T>(key: string) => c.get<T>(key);
 }
 
+/** Languages the server is attached to: policies, JSON (policies and CloudFormation templates),
+ * YAML (CloudFormation/SAM templates) and Terraform. It stays silent on files holding no policy. */
+export const LANGUAGES = ["iam-policy", "json", "yaml", "terraform", "hcl"];
+
 function isPolicyCandidate(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
-  return !!doc && (doc.languageId === "iam-policy" || doc.languageId === "json");
+  return !!doc && LANGUAGES.includes(doc.languageId);
+}
+
+/** The policyType request for the policy at the cursor (templates hold several). */
+function policyTypeParams(doc: vscode.TextDocument): Record<string, unknown> {
+  const editor = vscode.window.activeTextEditor;
+  const position = editor?.document === doc ? editor.selection.active : undefined;
+  return {
+    textDocument: { uri: doc.uri.toString() },
+    ...(position ? { position: { line: position.line, character: position.character } } : {}),
+  };
 }
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
@@ -55,12 +69,11 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     transport: TransportKind.stdio,
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: "iam-policy" },
-      // The server checks JSON documents that look like policies and ignores the rest.
-      { language: "json", scheme: "file" },
-      { language: "json", scheme: "untitled" },
-    ],
+    // The server checks the JSON, YAML and Terraform documents that hold policies (a policy, a
+    // CloudFormation/SAM template, a .tf file) and ignores the rest.
+    documentSelector: LANGUAGES.flatMap((language) =>
+      language === "iam-policy" ? [{ language }] : [{ language, scheme: "file" }, { language, scheme: "untitled" }],
+    ),
     initializationOptions: serverSettings(getter(c)),
     outputChannel: output,
     middleware: {
@@ -97,9 +110,7 @@ async function updateStatus(): Promise<void> {
     return;
   }
   try {
-    const r = await client.sendRequest<PolicyTypeResult | null>(POLICY_TYPE_METHOD, {
-      textDocument: { uri: doc.uri.toString() },
-    });
+    const r = await client.sendRequest<PolicyTypeResult | null>(POLICY_TYPE_METHOD, policyTypeParams(doc));
     const s = statusText(r);
     if (s && vscode.window.activeTextEditor?.document === doc) {
       status.text = s.text;
@@ -121,7 +132,7 @@ async function simulate(): Promise<void> {
     return;
   }
   const type = await client
-    .sendRequest<PolicyTypeResult | null>(POLICY_TYPE_METHOD, { textDocument: { uri: doc.uri.toString() } })
+    .sendRequest<PolicyTypeResult | null>(POLICY_TYPE_METHOD, policyTypeParams(doc))
     .catch(() => null);
   if (!type) {
     void vscode.window.showWarningMessage("This document is not an IAM policy.");
@@ -147,17 +158,19 @@ async function simulate(): Promise<void> {
   });
   if (principal === undefined) return;
 
-  // The buffer, not the file on disk, so unsaved edits are simulated.
+  // The buffer, not the file on disk, so unsaved edits are simulated; in a template, the policy
+  // at the cursor as the server read it.
+  const policyText = type.policy ?? doc.getText();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iam-policy-ls-"));
   try {
-    fs.writeFileSync(path.join(dir, "policy.json"), doc.getText());
+    fs.writeFileSync(path.join(dir, "policy.json"), policyText);
     const request = simulateRequest({
       policyFile: "policy.json",
       policyType: type.policyType,
       action: action.trim(),
       resource: resource.trim(),
       principal: principal.trim() || undefined,
-      policyText: doc.getText(),
+      policyText,
     });
     const requestFile = path.join(dir, "request.json");
     fs.writeFileSync(requestFile, JSON.stringify(request, null, 2));
@@ -167,7 +180,8 @@ async function simulate(): Promise<void> {
       ),
     );
     const { summary, details } = renderResult(JSON.parse(stdout) as SimulateResult);
-    output.appendLine(`Simulate ${action} on ${resource} (${type.policyType} policy ${doc.uri.fsPath}):`);
+    const where = type.pointer ? `${doc.uri.fsPath}#${type.pointer}` : doc.uri.fsPath;
+    output.appendLine(`Simulate ${action} on ${resource} (${type.policyType} policy ${where}):`);
     output.appendLine(details);
     const show = await vscode.window.showInformationMessage(summary, "Show Details");
     if (show) output.show(true);
@@ -203,6 +217,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("iam-policy-ls.showOutput", () => output.show()),
     vscode.commands.registerCommand("iam-policy-ls.simulate", simulate),
     vscode.window.onDidChangeActiveTextEditor(refresh),
+    // In a template the status names the policy at the cursor.
+    vscode.window.onDidChangeTextEditorSelection(refresh),
     // A type inferred from the content can change with any edit; diagnostics follow each edit.
     vscode.languages.onDidChangeDiagnostics(refresh),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -137,20 +137,26 @@ export function notStartedMessage(resolved: ResolvedServer, error: string): stri
 /** The answer of `iam-policy-ls/policyType`. */
 export interface PolicyTypeResult {
   policyType: string;
-  source: "given" | "fileName" | "inferred";
+  source: "given" | "fileName" | "inferred" | "template";
+  /** In a template: where the policy at the cursor stands. */
+  pointer?: string;
+  /** In a template: that policy as JSON. */
+  policy?: string;
 }
 
 const SOURCE_LABEL: Record<PolicyTypeResult["source"], string> = {
   given: "from settings",
   fileName: "from the file name",
   inferred: "inferred from the content",
+  template: "from where it stands in the template",
 };
 
 /** Status bar text and tooltip, or undefined to hide the item (not a policy). */
 export function statusText(r: PolicyTypeResult | null | undefined): { text: string; tooltip: string } | undefined {
   if (!r) return undefined;
+  const place = r.pointer ? `\n${r.pointer}` : "";
   return {
     text: `$(shield) IAM: ${r.policyType}`,
-    tooltip: `IAM policy type: ${r.policyType} (${SOURCE_LABEL[r.source] ?? r.source})`,
+    tooltip: `IAM policy type: ${r.policyType} (${SOURCE_LABEL[r.source] ?? r.source})${place}`,
   };
 }

@@ -35,6 +35,22 @@ describe("package.json", () => {
     expect([...patterns].sort()).toEqual([...names].sort());
   });
 
+  it("starts for every language the client attaches to (policies, JSON, YAML templates, Terraform)", () => {
+    const languages = source.match(/export const LANGUAGES = \[([^\]]+)\]/);
+    expect(languages, "LANGUAGES in extension.ts").not.toBeNull();
+    const ids = [...languages![1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    expect(ids).toEqual(expect.arrayContaining(["json", "yaml", "terraform"]));
+    const contributed = manifest.contributes.languages.map((l: { id: string }) => l.id);
+    for (const id of ids) {
+      // A language the extension contributes activates it on its own; the others need an event.
+      if (contributed.includes(id) && id === "iam-policy") continue;
+      expect(manifest.activationEvents, id).toContain(`onLanguage:${id}`);
+    }
+    // `.tf` files get the `terraform` language even without HashiCorp's extension.
+    const terraform = manifest.contributes.languages.find((l: { id: string }) => l.id === "terraform");
+    expect(terraform?.extensions).toContain(".tf");
+  });
+
   it("ships the built bundle, not the sources", () => {
     expect(manifest.main).toBe("./dist/extension.js");
     const ignore = fs.readFileSync(path.join(root, ".vscodeignore"), "utf8");

@@ -128,6 +128,12 @@ describe("statusText", () => {
       tooltip: "IAM policy type: trust (inferred from the content)",
     });
   });
+  it("names the policy at the cursor in a template", () => {
+    const r = { policyType: "trust", source: "template" as const, pointer: "Resources.App.Properties.AssumeRolePolicyDocument" };
+    expect(statusText(r)?.tooltip).toBe(
+      "IAM policy type: trust (from where it stands in the template)\nResources.App.Properties.AssumeRolePolicyDocument",
+    );
+  });
   it("hides for documents that are not policies", () => {
     expect(statusText(null)).toBeUndefined();
   });

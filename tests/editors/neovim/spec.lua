@@ -70,6 +70,30 @@ local POLICY = {
 }
 local EFFECT_LINE, ACTION_LINE = 5, 6 -- 0-based
 
+-- A CloudFormation template: its role's inline policy has a typo; intrinsics must stay quiet.
+local TEMPLATE = {
+  "AWSTemplateFormatVersion: '2010-09-09'",
+  'Resources:',
+  '  AppRole:',
+  '    Type: AWS::IAM::Role',
+  '    Properties:',
+  '      AssumeRolePolicyDocument:',
+  "        Version: '2012-10-17'",
+  '        Statement:',
+  '          - Effect: Allow',
+  '            Principal: { Service: lambda.amazonaws.com }',
+  '            Action: sts:AssumeRole',
+  '      Policies:',
+  '        - PolicyName: read',
+  '          PolicyDocument:',
+  "            Version: '2012-10-17'",
+  '            Statement:',
+  '              - Effect: Allow',
+  '                Action: s3:GetObjekt',
+  "                Resource: !Sub 'arn:${AWS::Partition}:s3:::${Bucket}/*'",
+}
+local TEMPLATE_ACTION_LINE = 17 -- 0-based
+
 local capture = {}
 
 local function capture_diagnostics(buf, title)
@@ -228,6 +252,37 @@ local function run()
   else
     skip('hover', 'the server does not advertise hoverProvider')
   end
+
+  -- A CloudFormation template (filetype yaml): the same server finds its policies.
+  local template = dir .. '/template.yaml'
+  vim.fn.writefile(TEMPLATE, template)
+  vim.cmd.edit(vim.fn.fnameescape(template))
+  local tbuf = vim.api.nvim_get_current_buf()
+  check('template.yaml is yaml', vim.bo[tbuf].filetype == 'yaml', vim.bo[tbuf].filetype)
+  local tclient = wait(function()
+    return vim.lsp.get_clients({ bufnr = tbuf, name = 'iam_policy' })[1]
+  end)
+  check('the server attached to the template', tclient ~= nil)
+  wait(function()
+    return has_code(tbuf, 'INVALID_ACTION')
+  end)
+  local typo = vim.tbl_filter(function(d)
+    return d.code == 'INVALID_ACTION'
+  end, vim.diagnostic.get(tbuf))[1]
+  check('the template policy\'s typo is underlined where it is typed, intrinsics quiet',
+    typo and typo.lnum == TEMPLATE_ACTION_LINE and typo.col == 24 and #vim.diagnostic.get(tbuf) == 1,
+    vim.inspect(vim.tbl_map(function(d)
+      return { d.code, d.lnum, d.col }
+    end, vim.diagnostic.get(tbuf))))
+  capture_diagnostics(tbuf, '$ nvim template.yaml   # a policy inside a CloudFormation template')
+  -- Other YAML holds no policy: nothing.
+  local compose = dir .. '/compose.yaml'
+  vim.fn.writefile({ 'services:', '  web:', '    image: nginx' }, compose)
+  vim.cmd.edit(vim.fn.fnameescape(compose))
+  local cbuf = vim.api.nvim_get_current_buf()
+  vim.wait(300)
+  check('YAML without policies gets no diagnostics', #vim.diagnostic.get(cbuf) == 0,
+    vim.inspect(codes(cbuf)))
 end
 
 local started = vim.uv.hrtime()

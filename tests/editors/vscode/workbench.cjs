@@ -41,12 +41,32 @@ const TRUST = `{
 }
 `;
 
+// A SAM template whose bucket policy lacks its Version: the server finds the policy in the YAML.
+const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub "arn:aws:iam::\${AWS::AccountId}:root"
+            Action: s3:GetObject
+            Resource: !Sub "\${Bucket.Arn}/*"
+`;
+
 // The files the workspace holds, each opened from the Explorer and checked: the codes its
 // Problems entries must show and the policy type in the status bar. A new kind of document
 // (a policy inside template.yaml, say) is one more entry here.
 const FILES = [
   { name: "reports.policy.json", text: POLICY, codes: ["INVALID_EFFECT", "INVALID_ACTION"], policyType: "identity" },
   { name: "lambda-trust.json", text: TRUST, codes: ["ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE"], policyType: "trust" },
+  { name: "template.yaml", text: TEMPLATE, codes: ["MISSING_VERSION"], policyType: "resource" },
 ];
 
 const args = Object.fromEntries(
