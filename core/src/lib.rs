@@ -8,6 +8,7 @@ pub mod completion;
 pub mod config;
 pub mod eval;
 pub mod finding;
+pub mod glob;
 pub mod host;
 pub mod hover;
 pub mod json;

@@ -21,7 +21,6 @@
 //! ```
 
 pub mod arn;
-pub mod glob;
 mod global_keys;
 mod suggest;
 mod types;
@@ -31,8 +30,8 @@ pub mod wire;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
+pub use crate::glob::{has_wildcard, wildcard_match};
 pub use arn::{PARTITIONS, Presence, REGIONS, arn_matches_template, is_known_partition, region_partition};
-pub use glob::{has_wildcard, wildcard_match};
 pub use global_keys::GlobalKey;
 pub use suggest::{distance, max_distance};
 pub use types::{AccessLevel, KeyType};

@@ -17,7 +17,6 @@ pub mod compile;
 pub mod condition;
 pub mod decide;
 pub mod explain;
-pub mod glob;
 pub mod input;
 pub mod request;
 pub mod template;
