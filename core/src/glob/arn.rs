@@ -97,9 +97,12 @@ impl GlobBuilder {
     /// Splits the builder's tokens at the first five literal `:` into an ARN pattern.
     pub fn arn_pattern(&self) -> ArnPattern {
         let whole = self.build(false);
+        if whole.is_any() {
+            return ArnPattern { whole, parts: None };
+        }
         let parts = self.split_colons(6);
         let parts = match parts.as_slice() {
-            [a, b, c, d, e, f] if !whole.is_any() => Some(Box::new([
+            [a, b, c, d, e, f] => Some(Box::new([
                 a.build(false),
                 b.build(false),
                 c.build(false),

@@ -202,7 +202,28 @@ impl Subset {
 impl Glob {
     /// Compiles `pattern`, where `*` and `?` are wildcards.
     pub fn new(pattern: &str, case_insensitive: bool) -> Glob {
-        GlobBuilder::new().pattern(pattern).build(case_insensitive)
+        // Most patterns are plain text or `text*`: compile those without building tokens.
+        let bytes = pattern.as_bytes();
+        let fold = |b: &[u8]| -> Box<[u8]> {
+            if case_insensitive {
+                b.to_ascii_lowercase().into_boxed_slice()
+            } else {
+                b.into()
+            }
+        };
+        let kind = match bytes.iter().position(|b| matches!(b, b'*' | b'?')) {
+            None => Kind::Exact(fold(bytes)),
+            Some(0) if bytes == b"*" => Kind::Any,
+            Some(at) if at > 0 && at + 1 == bytes.len() && bytes.last() == Some(&b'*') => {
+                Kind::Prefix(fold(bytes.get(..at).unwrap_or_default()))
+            }
+            Some(_) => return GlobBuilder::new().pattern(pattern).build(case_insensitive),
+        };
+        Glob {
+            kind,
+            case_insensitive,
+            variables: Box::default(),
+        }
     }
 
     /// A pattern that matches `text` exactly (no wildcards).
