@@ -1,6 +1,7 @@
 //! `iam-policy`: AWS IAM policy documents — syntax, a policy model with byte spans, checks and
 //! evaluation. Knows IAM, not editors: byte ranges in, byte ranges out.
 
+pub mod access;
 pub mod analysis;
 pub mod catalog;
 pub mod checks;
