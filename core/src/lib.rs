@@ -1,6 +1,7 @@
 //! `iam-policy`: AWS IAM policy documents — syntax, a policy model with byte spans, checks and
 //! evaluation. Knows IAM, not editors: byte ranges in, byte ranges out.
 
+pub mod access;
 pub mod analysis;
 pub mod catalog;
 pub mod checks;
@@ -9,6 +10,7 @@ pub mod config;
 pub mod eval;
 pub mod file_names;
 pub mod finding;
+pub mod glob;
 pub mod host;
 pub mod hover;
 pub mod json;

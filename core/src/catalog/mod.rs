@@ -21,7 +21,6 @@
 //! ```
 
 pub mod arn;
-pub mod glob;
 mod global_keys;
 pub mod rcp;
 mod suggest;
@@ -32,8 +31,8 @@ pub mod wire;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
+pub use crate::glob::{has_wildcard, wildcard_match};
 pub use arn::{PARTITIONS, Presence, REGIONS, arn_matches_template, is_known_partition, region_partition};
-pub use glob::{has_wildcard, wildcard_match};
 pub use global_keys::GlobalKey;
 pub use rcp::{rcp_services, supports_rcps};
 pub use suggest::{distance, max_distance};

@@ -4,9 +4,9 @@
 
 use super::arn::{ArnValue, ServiceScope};
 use super::condition::CompiledCondition;
-use super::glob::Glob;
 use super::request::{Context, PrincipalId};
 use crate::Span;
+use crate::glob::Glob;
 use crate::json::JsonDocument;
 use crate::model::{Effect, Policy, Principal};
 use std::sync::Arc;

@@ -12,9 +12,9 @@
 //!   → false, negated → true) and the explanation says so.
 
 use super::arn::ArnValue;
-use super::glob::Glob;
 use super::request::{Context, ContextEntry};
 use super::template::Template;
+use crate::glob::Glob;
 use ipnet::IpNet;
 use std::net::IpAddr;
 

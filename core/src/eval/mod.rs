@@ -18,7 +18,6 @@ pub mod compile;
 pub mod condition;
 pub mod decide;
 pub mod explain;
-pub mod glob;
 pub mod input;
 pub mod protected;
 pub mod request;

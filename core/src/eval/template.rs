@@ -4,8 +4,8 @@
 //! literal characters (`${*}`, `${?}`, `${$}`) and variables (`${aws:username, 'default'}`).
 //! Substituted values are literal: a user named `bob*` is not a wildcard.
 
-use super::glob::GlobBuilder;
 use super::request::Context;
+use crate::glob::GlobBuilder;
 use crate::variables::{Piece, scan};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
