@@ -473,19 +473,31 @@ fn embed(
             }
         }
         Holds::Statement(policy_type) | Holds::Statements(policy_type) => {
-            // A statement (or list of them) stands for the policy `{"Statement": value}`.
+            // A statement (or list of them) stands for the policy
+            // `{"Version": "2012-10-17", "Statement": value}`: the service writes the rest.
+            let at = Span::empty(value.span.start);
+            let mut version = StrBuilder::new();
+            version.mapped("2012-10-17", at);
             let wrapper = Node {
                 span: value.span,
                 value: Value::Object(Object {
-                    members: vec![Member {
-                        key: JsonString::new("Statement".to_owned(), key_span, true, false),
-                        value: Some(value.clone()),
-                    }],
+                    members: vec![
+                        Member {
+                            key: JsonString::new("Version".to_owned(), at, true, false),
+                            value: Some(Node {
+                                span: at,
+                                value: Value::String(version.finish(at, at, true)),
+                            }),
+                        },
+                        Member {
+                            key: JsonString::new("Statement".to_owned(), key_span, true, false),
+                            value: Some(value.clone()),
+                        },
+                    ],
                     closed: true,
                 }),
             };
             if let Some(mut p) = document(text, &wrapper, pointer, Some(policy_type), reason, syntax, &out.errors) {
-                // AWS adds the Version itself for these properties.
                 p.partial = true;
                 out.policies.push(p);
             }

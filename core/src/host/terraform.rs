@@ -926,6 +926,20 @@ fn principal_member(key: &str, key_span: Span, entries: Vec<(JsonString, Node)>)
         .map(|(k, v)| k.span.cover(v.span))
         .reduce(Span::cover)
         .unwrap_or(key_span);
+    // `type = "*"` with `identifiers = ["*"]` is how the data source writes `"Principal": "*"`
+    // (the provider's `aws_iam_policy_document` documentation, `principals`).
+    if let [(ty, identifiers)] = entries.as_slice()
+        && ty.value == "*"
+    {
+        let star = match &identifiers.value {
+            Value::Array(a) if a.items.len() == 1 => a.items.first().cloned(),
+            _ => None,
+        };
+        return Member {
+            key: synthetic_key(key, key_span),
+            value: Some(star.unwrap_or_else(|| identifiers.clone())),
+        };
+    }
     let mut members: Vec<Member> = Vec::new();
     for (ty, identifiers) in entries {
         match members.iter_mut().find(|m| m.key.value == ty.value) {
