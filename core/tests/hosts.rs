@@ -162,3 +162,38 @@ fn size_counts_deploy_time_values_as_empty() {
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"/*"}]}"#
     );
 }
+
+#[test]
+fn a_federated_principal_known_only_at_deploy_time_may_be_an_oidc_provider() {
+    let text = r#"data "aws_iam_policy_document" "ci_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [local.github_oidc_provider_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = ["repo:${var.org}/${var.repo}:ref:refs/heads/main"]
+    }
+  }
+}
+
+resource "aws_iam_role" "ci" {
+  assume_role_policy = data.aws_iam_policy_document.ci_trust.json
+}
+"#;
+    assert_eq!(codes("main.tf", text), Vec::<String>::new());
+    // A provider that is known and of the wrong kind is still reported.
+    let saml = text.replace(
+        "local.github_oidc_provider_arn",
+        "\"arn:aws:iam::111122223333:saml-provider/corp\"",
+    );
+    assert_eq!(codes("main.tf", &saml), ["MISMATCHED_ACTION_FOR_PRINCIPAL"]);
+}
