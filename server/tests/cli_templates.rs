@@ -261,3 +261,33 @@ fn policies_prints_a_table_and_exits_2_on_unreadable_input() {
     assert!(stderr.contains("bad.json: not valid UTF-8"), "{stderr}");
     assert!(stderr.contains("missing.yaml: cannot read file"), "{stderr}");
 }
+
+/// README's template examples: each ```console block in the "Policies in templates and
+/// Terraform" section is a command and its exact output.
+#[test]
+fn readme_template_examples_are_the_real_output() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("## Policies in templates and Terraform")
+        .expect("README section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let mut examples = 0;
+    for block in section.split("```console\n").skip(1) {
+        let block = &block[..block.find("```").expect("closed block")];
+        let (command, expected) = block.split_once('\n').expect("a command line");
+        let args: Vec<&str> = command
+            .strip_prefix("$ iam-policy-ls ")
+            .expect("an iam-policy-ls command")
+            .split_whitespace()
+            .collect();
+        let out = run(&args, &repo_root());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim_end(),
+            expected.trim_end(),
+            "README example `{command}` is stale"
+        );
+        examples += 1;
+    }
+    assert_eq!(examples, 4);
+}

@@ -330,6 +330,36 @@ const SITES: &[(&str, &[Step], Holds)] = &[
     ),
 ];
 
+/// One place where a resource type holds policies, as the documentation lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub resource_type: &'static str,
+    /// The property path under `Properties` (`Policies[].PolicyDocument`).
+    pub property: String,
+    /// What is read there and as which policy type.
+    pub reads: String,
+}
+
+/// Every place a template's resources are read for policies, in table order.
+pub fn sites() -> impl Iterator<Item = Site> {
+    SITES.iter().map(|(resource_type, path, holds)| Site {
+        resource_type,
+        property: property_name(path),
+        reads: match holds {
+            Holds::Document(t) => format!("{} policy", t.as_str()),
+            Holds::Statement(t) => format!("one statement of a {} policy", t.as_str()),
+            Holds::Statements(t) => format!("statements of a {} policy", t.as_str()),
+            Holds::OrganizationsContent => {
+                "scp or rcp policy by the resource's `Type` (other kinds are not IAM policies)".to_owned()
+            }
+            Holds::SamPolicies => {
+                "identity policy: each document in the list (managed policy names and SAM policy templates are skipped)"
+                    .to_owned()
+            }
+        },
+    })
+}
+
 /// Every policy in a template whose root is `root`. `syntax` is how the template writes values.
 pub fn scan(text: &str, root: &Node, syntax: Syntax, errors: Vec<SyntaxError>) -> HostDocument {
     let mut out = HostDocument {

@@ -79,6 +79,18 @@ const ARGUMENTS: &[(&str, &str, PolicyType)] = &[
 
 const DATA_SOURCE: &str = "aws_iam_policy_document";
 
+/// Every resource argument read for a policy, with what it is read as, in table order.
+pub fn arguments() -> impl Iterator<Item = (&'static str, &'static str, String)> {
+    ARGUMENTS
+        .iter()
+        .map(|(resource, argument, t)| (*resource, *argument, format!("{} policy", t.as_str())))
+        .chain(std::iter::once((
+            "aws_organizations_policy",
+            "content",
+            "scp, or rcp when `type` is `RESOURCE_CONTROL_POLICY` (other kinds are not IAM policies)".to_owned(),
+        )))
+}
+
 /// A `condition` block: its `test`, `variable` and `values`.
 type ConditionBlock = (JsonString, JsonString, Node);
 
