@@ -175,8 +175,18 @@ pub fn language(kind: HostKind) -> tree_sitter::Language {
     }
 }
 
+/// Whether `text` can be given to the grammar of `kind`: tree-sitter-yaml aborts the process
+/// on indentation hundreds of levels deep (see [`yaml::safe_to_parse`]). Callers that parse
+/// themselves must ask first.
+pub fn safe_to_parse(kind: HostKind, text: &str) -> bool {
+    kind != HostKind::CloudFormationYaml || yaml::safe_to_parse(text)
+}
+
 /// Parses `text` as a host of `kind` and finds its policies (for callers that keep no tree).
 pub fn parse(kind: HostKind, text: &str) -> HostDocument {
+    if !safe_to_parse(kind, text) {
+        return HostDocument::default();
+    }
     let mut parser = tree_sitter::Parser::new();
     if parser.set_language(&language(kind)).is_err() {
         return HostDocument::default();
@@ -413,7 +423,7 @@ pub fn read(path: Option<&str>, text: &str) -> Contents {
             None => Contents::Json(doc),
         };
     }
-    if !cfn::looks_like_template(text) {
+    if !cfn::looks_like_template(text) || !yaml::safe_to_parse(text) {
         return Contents::Other;
     }
     let mut parser = tree_sitter::Parser::new();
