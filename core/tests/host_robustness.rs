@@ -257,6 +257,19 @@ fn a_hundred_thousand_levels_of_nesting_neither_overflow_nor_hang() {
 }
 
 #[test]
+fn an_editor_document_indented_too_deep_for_the_yaml_grammar_has_no_tree_until_fixed() {
+    use iam_policy::syntax::{Grammar, SyntaxDocument};
+    let deep = format!("{HEAD}  P:\n    {}x\n", "- ".repeat(150));
+    let mut doc = SyntaxDocument::with_grammar(deep.clone(), Grammar::Yaml);
+    assert!(doc.tree().is_none());
+    let at = deep.find("- - ").unwrap();
+    doc.edit(at, deep.len() - 2, "");
+    assert!(doc.tree().is_some());
+    doc.edit(at, at, &"- ".repeat(150));
+    assert!(doc.tree().is_none());
+}
+
+#[test]
 fn a_yaml_error_inside_a_policy_is_reported_in_that_policy_only() {
     let clean = fixture("cloudformation.yaml");
     let before = read_and_check("t.yaml", &clean);
