@@ -1,5 +1,12 @@
 //! Policies read from templates and Terraform: regressions found on public templates, each
 //! one a case the host layer once read wrong.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure is a test failure"
+)]
 
 use iam_policy::analysis::{self, Options};
 use iam_policy::host::{self, Contents, EmbeddedPolicy};
@@ -196,4 +203,62 @@ resource "aws_iam_role" "ci" {
         "\"arn:aws:iam::111122223333:saml-provider/corp\"",
     );
     assert_eq!(codes("main.tf", &saml), ["MISMATCHED_ACTION_FOR_PRINCIPAL"]);
+}
+
+#[test]
+fn observability_sink_and_lattice_policies_are_resource_policies() {
+    // CloudFormation Template Reference: AWS::OAM::Sink `Policy`, AWS::VpcLattice::AuthPolicy
+    // and ::ResourcePolicy `Policy` (type Json); the provider's aws_oam_sink_policy and
+    // aws_vpclattice_auth_policy / _resource_policy `policy`.
+    let template = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Sink:
+    Type: AWS::OAM::Sink
+    Properties:
+      Name: central
+      Policy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: ["111122223333"]}
+            Action: ["oam:CreateLink", "oam:UpdateLink"]
+            Resource: "*"
+  Auth:
+    Type: AWS::VpcLattice::AuthPolicy
+    Properties:
+      ResourceIdentifier: !Ref Service
+      Policy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: "vpc-lattice-svcs:Invoke"
+            Resource: "*"
+"#;
+    let found = policies("template.yaml", template);
+    let types: Vec<_> = found.iter().map(|p| (p.pointer.as_str(), p.policy_type)).collect();
+    assert_eq!(
+        types,
+        [
+            (
+                "Resources.Sink.Properties.Policy",
+                Some(iam_policy::PolicyType::Resource)
+            ),
+            (
+                "Resources.Auth.Properties.Policy",
+                Some(iam_policy::PolicyType::Resource)
+            ),
+        ]
+    );
+    let tf = r#"resource "aws_vpclattice_auth_policy" "a" {
+  resource_identifier = aws_vpclattice_service.s.arn
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "vpc-lattice-svcs:Invoke", Resource = "*" }]
+  })
+}
+"#;
+    let found = policies("main.tf", tf);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].policy_type, Some(iam_policy::PolicyType::Resource));
 }

@@ -3,6 +3,13 @@
 //! cannot drift from the code.
 //!
 //! Regenerate with `UPDATE_DOCS=1 cargo test -p iam-policy --test templates_doc`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failure is a test failure"
+)]
 
 use iam_policy::host::{cfn, terraform};
 use std::path::PathBuf;

@@ -301,6 +301,17 @@ const SITES: &[(&str, &[Step], Holds)] = &[
         &[Key("ResourcePolicy")],
         Holds::Document(Resource),
     ),
+    ("AWS::OAM::Sink", &[Key("Policy")], Holds::Document(Resource)),
+    (
+        "AWS::VpcLattice::AuthPolicy",
+        &[Key("Policy")],
+        Holds::Document(Resource),
+    ),
+    (
+        "AWS::VpcLattice::ResourcePolicy",
+        &[Key("Policy")],
+        Holds::Document(Resource),
+    ),
     (
         "AWS::MediaStore::Container",
         &[Key("Policy")],

@@ -73,6 +73,9 @@ const ARGUMENTS: &[(&str, &str, PolicyType)] = &[
     ("aws_media_store_container_policy", "policy", Resource),
     ("aws_schemas_registry_policy", "policy", Resource),
     ("aws_lakeformation_resource", "policy", Resource),
+    ("aws_oam_sink_policy", "policy", Resource),
+    ("aws_vpclattice_auth_policy", "policy", Resource),
+    ("aws_vpclattice_resource_policy", "policy", Resource),
     ("aws_vpc_endpoint", "policy", Endpoint),
     ("aws_vpc_endpoint_policy", "policy", Endpoint),
 ];
