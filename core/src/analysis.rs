@@ -2,10 +2,11 @@
 
 use crate::checks::{self, Context};
 use crate::finding::Finding;
-use crate::host::{EmbeddedPolicy, render};
+use crate::host::{EmbeddedPolicy, Syntax, render};
 use crate::json::{self, JsonDocument};
 use crate::model::Policy;
 use crate::policy_type::{PolicyType, TypeSource};
+use crate::span::Span;
 
 /// What the caller knows about the document.
 #[derive(Debug, Clone, Copy, Default)]
@@ -66,6 +67,9 @@ pub fn analyze_embedded(text: &str, embedded: &EmbeddedPolicy, options: Options<
     findings.retain(|f| !embedded.touches_unknown(f.span));
     let root = embedded.json.root.as_ref();
     for f in &mut findings {
+        if embedded.syntax == Syntax::Yaml {
+            f.span = without_trailing_comments(text, f.span);
+        }
         f.related
             .retain(|r| !r.span.is_empty() || r.span.start != embedded.span.start);
         let fixes = std::mem::take(&mut f.fixes);
@@ -153,6 +157,23 @@ pub fn analyze_template(
     }
     cache.last = next;
     out
+}
+
+/// A YAML block value's span runs on over the blank lines and comment lines after its last
+/// item (tree-sitter-yaml counts them in, and completion relies on that); a finding on the
+/// value should not underline them.
+fn without_trailing_comments(text: &str, span: Span) -> Span {
+    let mut end = span.end;
+    loop {
+        let covered = text.get(span.start..end).unwrap_or("");
+        let trimmed = covered.trim_end();
+        let last_line = trimmed.rsplit('\n').next().unwrap_or("");
+        if last_line.trim_start().starts_with('#') && trimmed.len() > last_line.len() {
+            end = span.start + trimmed.len() - last_line.len();
+        } else {
+            return Span::new(span.start, span.start + trimmed.len());
+        }
+    }
 }
 
 /// The type of an embedded policy: where it stands in the template says it; else given by the

@@ -58,7 +58,7 @@ impl SyntaxDocument {
 
     pub fn with_grammar(text: String, grammar: Grammar) -> Self {
         let mut parser = parser(grammar);
-        let tree = parser.parse(&text, None);
+        let tree = parse_safely(&mut parser, grammar, &text, None);
         Self {
             text,
             tree,
@@ -104,14 +104,23 @@ impl SyntaxDocument {
         // and a fresh parse, but the value tree and the syntax errors are read from the leaves
         // (ERROR nodes are re-lexed), so they do not depend on the edit history; a property
         // test in the server holds them equal. So no fresh reparse is needed.
-        self.tree = self.parser.parse(&self.text, self.tree.as_ref());
+        self.tree = parse_safely(&mut self.parser, self.grammar, &self.text, self.tree.as_ref());
     }
 
     /// Replaces the whole text (a full-sync change) and parses from scratch.
     pub fn replace(&mut self, text: String) {
         self.text = text;
-        self.tree = self.parser.parse(&self.text, None);
+        self.tree = parse_safely(&mut self.parser, self.grammar, &self.text, None);
     }
+}
+
+/// Parses `text`, except YAML indented deep enough to abort the process inside tree-sitter-yaml
+/// (see `host::yaml::safe_to_parse`): that has no tree, as an unparsable document.
+fn parse_safely(parser: &mut Parser, grammar: Grammar, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    if grammar == Grammar::Yaml && !crate::host::yaml::safe_to_parse(text) {
+        return None;
+    }
+    parser.parse(text, old)
 }
 
 pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {

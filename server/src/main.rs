@@ -28,6 +28,8 @@ struct Cli {
 enum Command {
     /// Check policy files and report findings.
     Check(cli::check::CheckArgs),
+    /// List the policy documents found in files, templates and Terraform, with their types.
+    Policies(cli::policies::PoliciesArgs),
     /// Explain a check code, or list all codes.
     Explain(cli::explain::ExplainArgs),
     /// Decide a request offline as AWS would, and explain which layer and statement decided.
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
     iam_policy_ls::lsp::logging::init(cli.log_level.as_deref());
     let code = match cli.command {
         Some(Command::Check(args)) => cli::check::run(&args),
+        Some(Command::Policies(args)) => cli::policies::run(&args),
         Some(Command::Explain(args)) => cli::explain::run(&args),
         Some(Command::Simulate(args)) => cli::simulate::run(&args),
         Some(Command::Test(args)) => cli::test::run(&args),

@@ -291,13 +291,13 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
         let Some(principal) = &statement.principal else {
             continue;
         };
-        mismatched_actions(statement, principal, out);
+        mismatched_actions(ctx, statement, principal, out);
         roles_anywhere(statement, principal, out);
         oidc_conditions(principal, &uses, out);
     }
 }
 
-fn mismatched_actions(statement: &Statement<'_>, principal: &Principal<'_>, out: &mut Sink) {
+fn mismatched_actions(ctx: &Context<'_>, statement: &Statement<'_>, principal: &Principal<'_>, out: &mut Sink) {
     let Some((actions, false)) = statement.actions() else {
         return;
     };
@@ -306,8 +306,10 @@ fn mismatched_actions(statement: &Statement<'_>, principal: &Principal<'_>, out:
         match entry.kind.value.as_str() {
             "Federated" => {
                 for v in &entry.values {
-                    saml |= is_saml_provider(&v.value);
-                    oidc |= oidc_provider(&v.value).is_some();
+                    // A provider only known at deploy time (`${local.oidc_arn}`) may be either.
+                    let unknown = ctx.host.is_some_and(|h| h.touches_unknown(v.span));
+                    saml |= unknown || is_saml_provider(&v.value);
+                    oidc |= unknown || oidc_provider(&v.value).is_some();
                 }
             }
             _ => direct = true,

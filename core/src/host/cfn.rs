@@ -301,6 +301,17 @@ const SITES: &[(&str, &[Step], Holds)] = &[
         &[Key("ResourcePolicy")],
         Holds::Document(Resource),
     ),
+    ("AWS::OAM::Sink", &[Key("Policy")], Holds::Document(Resource)),
+    (
+        "AWS::VpcLattice::AuthPolicy",
+        &[Key("Policy")],
+        Holds::Document(Resource),
+    ),
+    (
+        "AWS::VpcLattice::ResourcePolicy",
+        &[Key("Policy")],
+        Holds::Document(Resource),
+    ),
     (
         "AWS::MediaStore::Container",
         &[Key("Policy")],
@@ -329,6 +340,36 @@ const SITES: &[(&str, &[Step], Holds)] = &[
         Holds::Statements(Resource),
     ),
 ];
+
+/// One place where a resource type holds policies, as the documentation lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub resource_type: &'static str,
+    /// The property path under `Properties` (`Policies[].PolicyDocument`).
+    pub property: String,
+    /// What is read there and as which policy type.
+    pub reads: String,
+}
+
+/// Every place a template's resources are read for policies, in table order.
+pub fn sites() -> impl Iterator<Item = Site> {
+    SITES.iter().map(|(resource_type, path, holds)| Site {
+        resource_type,
+        property: property_name(path),
+        reads: match holds {
+            Holds::Document(t) => format!("{} policy", t.as_str()),
+            Holds::Statement(t) => format!("one statement of a {} policy", t.as_str()),
+            Holds::Statements(t) => format!("statements of a {} policy", t.as_str()),
+            Holds::OrganizationsContent => {
+                "scp or rcp policy by the resource's `Type` (other kinds are not IAM policies)".to_owned()
+            }
+            Holds::SamPolicies => {
+                "identity policy: each document in the list (managed policy names and SAM policy templates are skipped)"
+                    .to_owned()
+            }
+        },
+    })
+}
 
 /// Every policy in a template whose root is `root`. `syntax` is how the template writes values.
 pub fn scan(text: &str, root: &Node, syntax: Syntax, errors: Vec<SyntaxError>) -> HostDocument {
@@ -473,19 +514,31 @@ fn embed(
             }
         }
         Holds::Statement(policy_type) | Holds::Statements(policy_type) => {
-            // A statement (or list of them) stands for the policy `{"Statement": value}`.
+            // A statement (or list of them) stands for the policy
+            // `{"Version": "2012-10-17", "Statement": value}`: the service writes the rest.
+            let at = Span::empty(value.span.start);
+            let mut version = StrBuilder::new();
+            version.mapped("2012-10-17", at);
             let wrapper = Node {
                 span: value.span,
                 value: Value::Object(Object {
-                    members: vec![Member {
-                        key: JsonString::new("Statement".to_owned(), key_span, true, false),
-                        value: Some(value.clone()),
-                    }],
+                    members: vec![
+                        Member {
+                            key: JsonString::new("Version".to_owned(), at, true, false),
+                            value: Some(Node {
+                                span: at,
+                                value: Value::String(version.finish(at, at, true)),
+                            }),
+                        },
+                        Member {
+                            key: JsonString::new("Statement".to_owned(), key_span, true, false),
+                            value: Some(value.clone()),
+                        },
+                    ],
                     closed: true,
                 }),
             };
             if let Some(mut p) = document(text, &wrapper, pointer, Some(policy_type), reason, syntax, &out.errors) {
-                // AWS adds the Version itself for these properties.
                 p.partial = true;
                 out.policies.push(p);
             }

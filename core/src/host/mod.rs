@@ -175,8 +175,18 @@ pub fn language(kind: HostKind) -> tree_sitter::Language {
     }
 }
 
+/// Whether `text` can be given to the grammar of `kind`: tree-sitter-yaml aborts the process
+/// on indentation hundreds of levels deep (see [`yaml::safe_to_parse`]). Callers that parse
+/// themselves must ask first.
+pub fn safe_to_parse(kind: HostKind, text: &str) -> bool {
+    kind != HostKind::CloudFormationYaml || yaml::safe_to_parse(text)
+}
+
 /// Parses `text` as a host of `kind` and finds its policies (for callers that keep no tree).
 pub fn parse(kind: HostKind, text: &str) -> HostDocument {
+    if !safe_to_parse(kind, text) {
+        return HostDocument::default();
+    }
     let mut parser = tree_sitter::Parser::new();
     if parser.set_language(&language(kind)).is_err() {
         return HostDocument::default();
@@ -314,12 +324,19 @@ pub fn rescan_yaml(
     Some(out)
 }
 
-/// A policy's value tree as compact JSON: what AWS receives, for size quotas.
+/// A policy's value tree as compact JSON: what AWS receives, for size quotas. Values only known
+/// at deploy time count as empty, so the size is a lower bound and a quota finding is sure.
 pub fn compact_json(node: &crate::json::Node) -> String {
-    use crate::json::Value;
-    fn string(out: &mut String, s: &str) {
+    use crate::json::{JsonString, Value};
+    fn string(out: &mut String, s: &JsonString) {
         out.push('"');
-        for c in s.chars() {
+        let unknown = s.host.as_ref().map_or(&[][..], |h| h.unknown.as_slice());
+        let known = s
+            .value
+            .char_indices()
+            .filter(|(i, _)| !unknown.iter().any(|u| u.contains(i)))
+            .map(|(_, c)| c);
+        for c in known {
             match c {
                 '"' => out.push_str("\\\""),
                 '\\' => out.push_str("\\\\"),
@@ -332,7 +349,7 @@ pub fn compact_json(node: &crate::json::Node) -> String {
     enum Step<'a> {
         Node(&'a crate::json::Node),
         Text(&'static str),
-        Key(&'a str),
+        Key(&'a JsonString),
     }
     let mut out = String::new();
     let mut stack = vec![Step::Node(node)];
@@ -350,7 +367,7 @@ pub fn compact_json(node: &crate::json::Node) -> String {
                     for (i, m) in o.members.iter().enumerate().rev() {
                         if let Some(v) = &m.value {
                             stack.push(Step::Node(v));
-                            stack.push(Step::Key(&m.key.value));
+                            stack.push(Step::Key(&m.key));
                             if i > 0 {
                                 stack.push(Step::Text(","));
                             }
@@ -367,7 +384,7 @@ pub fn compact_json(node: &crate::json::Node) -> String {
                         }
                     }
                 }
-                Value::String(s) => string(&mut out, &s.value),
+                Value::String(s) => string(&mut out, s),
                 Value::Number(n) => out.push_str(n),
                 Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
                 Value::Null | Value::TooDeep => out.push_str("null"),
@@ -406,7 +423,7 @@ pub fn read(path: Option<&str>, text: &str) -> Contents {
             None => Contents::Json(doc),
         };
     }
-    if !cfn::looks_like_template(text) {
+    if !cfn::looks_like_template(text) || !yaml::safe_to_parse(text) {
         return Contents::Other;
     }
     let mut parser = tree_sitter::Parser::new();

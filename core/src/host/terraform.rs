@@ -73,11 +73,26 @@ const ARGUMENTS: &[(&str, &str, PolicyType)] = &[
     ("aws_media_store_container_policy", "policy", Resource),
     ("aws_schemas_registry_policy", "policy", Resource),
     ("aws_lakeformation_resource", "policy", Resource),
+    ("aws_oam_sink_policy", "policy", Resource),
+    ("aws_vpclattice_auth_policy", "policy", Resource),
+    ("aws_vpclattice_resource_policy", "policy", Resource),
     ("aws_vpc_endpoint", "policy", Endpoint),
     ("aws_vpc_endpoint_policy", "policy", Endpoint),
 ];
 
 const DATA_SOURCE: &str = "aws_iam_policy_document";
+
+/// Every resource argument read for a policy, with what it is read as, in table order.
+pub fn arguments() -> impl Iterator<Item = (&'static str, &'static str, String)> {
+    ARGUMENTS
+        .iter()
+        .map(|(resource, argument, t)| (*resource, *argument, format!("{} policy", t.as_str())))
+        .chain(std::iter::once((
+            "aws_organizations_policy",
+            "content",
+            "scp, or rcp when `type` is `RESOURCE_CONTROL_POLICY` (other kinds are not IAM policies)".to_owned(),
+        )))
+}
 
 /// A `condition` block: its `test`, `variable` and `values`.
 type ConditionBlock = (JsonString, JsonString, Node);
@@ -926,6 +941,20 @@ fn principal_member(key: &str, key_span: Span, entries: Vec<(JsonString, Node)>)
         .map(|(k, v)| k.span.cover(v.span))
         .reduce(Span::cover)
         .unwrap_or(key_span);
+    // `type = "*"` with `identifiers = ["*"]` is how the data source writes `"Principal": "*"`
+    // (the provider's `aws_iam_policy_document` documentation, `principals`).
+    if let [(ty, identifiers)] = entries.as_slice()
+        && ty.value == "*"
+    {
+        let star = match &identifiers.value {
+            Value::Array(a) if a.items.len() == 1 => a.items.first().cloned(),
+            _ => None,
+        };
+        return Member {
+            key: synthetic_key(key, key_span),
+            value: Some(star.unwrap_or_else(|| identifiers.clone())),
+        };
+    }
     let mut members: Vec<Member> = Vec::new();
     for (ty, identifiers) in entries {
         match members.iter_mut().find(|m| m.key.value == ty.value) {

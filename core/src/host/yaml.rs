@@ -17,6 +17,35 @@ use tree_sitter::{Node as TsNode, Tree};
 /// (an alias, an unknown tag).
 pub const OPAQUE_KEY: &str = "!opaque";
 
+/// The deepest block indentation tree-sitter-yaml can take: its scanner keeps one entry per
+/// indentation level and, past about 250 levels, overflows its state buffer and aborts the
+/// process (tree-sitter-yaml 0.7.2, `serialize` in `scanner.c`). Each level starts at least one
+/// column further right, so a text whose lines all start their content before this column is
+/// safe.
+const MAX_INDENT_COLUMN: usize = 200;
+
+/// Whether tree-sitter-yaml can parse `text` without aborting (see [`MAX_INDENT_COLUMN`]).
+/// Indentation counts leading whitespace and the block indicators of compact nested
+/// collections (`- - - x`, `? `), which open a level each on one line.
+pub fn safe_to_parse(text: &str) -> bool {
+    text.lines().all(|line| {
+        let mut column = 0;
+        let mut rest = line;
+        loop {
+            let trimmed = rest.trim_start();
+            column += rest.len() - trimmed.len();
+            let indicator = ["- ", "? ", ": "].iter().find(|i| trimmed.starts_with(**i));
+            match indicator {
+                Some(i) if column < MAX_INDENT_COLUMN => {
+                    column += i.len();
+                    rest = trimmed.get(i.len()..).unwrap_or("");
+                }
+                _ => return column < MAX_INDENT_COLUMN,
+            }
+        }
+    })
+}
+
 /// One YAML document of a stream.
 #[derive(Debug)]
 pub struct Document {
@@ -963,6 +992,14 @@ mod tests {
 
     fn string_at<'a>(doc: &'a Document, path: &[&str]) -> Option<&'a JsonString> {
         get(doc.root.as_ref()?, path)?.value.as_str()
+    }
+
+    #[test]
+    fn indentation_deep_enough_to_abort_the_scanner_is_refused() {
+        assert!(safe_to_parse("a:\n  b:\n    - - c\n"));
+        assert!(!safe_to_parse(&format!("a:\n{}x: 1\n", " ".repeat(300))));
+        assert!(!safe_to_parse(&format!("a:\n  {}x\n", "- ".repeat(150))));
+        assert!(safe_to_parse(&format!("a: [{}]\n", "[".repeat(300))));
     }
 
     #[test]

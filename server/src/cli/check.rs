@@ -9,12 +9,13 @@ use crate::position::{Encoding, position};
 use clap::{Args, ValueEnum};
 use iam_policy::config::{self, Config};
 use iam_policy::host::{self, Contents};
+use iam_policy::json::JsonDocument;
 use iam_policy::policy_type::TypeSource;
 use iam_policy::{Options, PolicyType, Severity, analysis};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 #[derive(Args)]
@@ -90,13 +91,13 @@ pub fn run(args: &CheckArgs) -> u8 {
 /// The `.iam-policy-ls.toml` that applies to each input (found upward from the file, or from
 /// the working directory for stdin), each file loaded once.
 #[derive(Default)]
-struct Configs {
+pub(super) struct Configs {
     loaded: Mutex<HashMap<PathBuf, Arc<Config>>>,
     errors: Mutex<Vec<String>>,
 }
 
 impl Configs {
-    fn for_input(&self, display: &str) -> Arc<Config> {
+    pub(super) fn for_input(&self, display: &str) -> Arc<Config> {
         let path = if display == "-" {
             PathBuf::from("stdin")
         } else {
@@ -133,7 +134,7 @@ impl Configs {
     }
 
     /// Prints the configuration problems; true when there were any.
-    fn report_errors(&self) -> bool {
+    pub(super) fn report_errors(&self) -> bool {
         let errors = self.errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for e in errors.iter() {
             eprintln!("iam-policy-ls: invalid configuration: {e}");
@@ -181,11 +182,7 @@ fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> 
                     Outcome::Checked { text, policies }
                 }
                 Contents::Json(doc) => {
-                    let is_policy = input.explicit
-                        || analysis::is_policy_file_name(&input.display)
-                        || analysis::looks_like_policy(&doc)
-                        || absolute.as_deref().is_some_and(|p| config.glob_type(p).is_some());
-                    if is_policy {
+                    if is_policy_json(input.explicit, &input.display, &doc, config, absolute.as_deref()) {
                         let mut result = analysis::analyze(&text, &doc, options);
                         config.apply(&mut result.findings);
                         let policy = PolicyReport {
@@ -214,4 +211,31 @@ fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> 
         path: input.display,
         outcome,
     }
+}
+
+/// Whether a JSON file that is no template is checked as a policy: named on the command line,
+/// named like a policy, given a type by the configuration, or holding a policy's elements.
+/// A file found by scanning whose name follows a convention but whose content is plainly
+/// something else (`ecr-lifecycle-policy.json` holds `{"rules": [...]}`) is not a policy.
+pub(super) fn is_policy_json(
+    explicit: bool,
+    display: &str,
+    doc: &JsonDocument,
+    config: &Config,
+    absolute: Option<&Path>,
+) -> bool {
+    explicit
+        || analysis::looks_like_policy(doc)
+        || absolute.is_some_and(|p| config.glob_type(p).is_some())
+        || (analysis::is_policy_file_name(display) && !is_other_json(doc))
+}
+
+/// A JSON object none of whose keys is a policy element: another kind of document.
+fn is_other_json(doc: &JsonDocument) -> bool {
+    doc.root.as_ref().and_then(|r| r.value.as_object()).is_some_and(|o| {
+        !o.members.is_empty()
+            && o.members
+                .iter()
+                .all(|m| !matches!(m.key.value.as_str(), "Version" | "Statement" | "Id"))
+    })
 }

@@ -5,6 +5,7 @@ pub mod codes;
 pub mod explain;
 pub mod inputs;
 pub mod output;
+pub mod policies;
 pub mod report;
 pub mod simulate;
 pub mod test;
