@@ -14,11 +14,13 @@ const MAX_ENTRIES: usize = 4096;
 const MAX_BYTES: usize = 16 << 20;
 
 /// Findings by rule, then by the piece's text (looked up by `&str`, so a replay allocates
-/// nothing but the findings).
+/// nothing but the findings), for the catalog they were computed with.
 #[derive(Default)]
 struct Memo {
     entries: FxHashMap<&'static str, FxHashMap<String, Vec<Finding>>>,
     bytes: usize,
+    /// The address of that catalog: findings depend on it, and a project may use another.
+    catalog: usize,
 }
 
 impl Memo {
@@ -42,9 +44,16 @@ impl Sink {
             compute(self);
             return;
         };
+        let catalog = std::ptr::from_ref(crate::catalog::catalog()).addr();
         let replay = MEMO.with(|memo| {
-            memo.borrow()
-                .entries
+            let mut memo = memo.borrow_mut();
+            if memo.catalog != catalog {
+                *memo = Memo {
+                    catalog,
+                    ..Memo::default()
+                };
+            }
+            memo.entries
                 .get(rule)
                 .and_then(|by_text| by_text.get(piece))
                 .map(|found| found.iter().map(|f| shift(f, span.start, true)).collect::<Vec<_>>())
@@ -66,7 +75,10 @@ impl Sink {
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
             if memo.len() >= MAX_ENTRIES || memo.bytes + piece.len() > MAX_BYTES {
-                *memo = Memo::default();
+                *memo = Memo {
+                    catalog,
+                    ..Memo::default()
+                };
             }
             memo.bytes += piece.len();
             memo.entries.entry(rule).or_default().insert(piece.to_owned(), relative);

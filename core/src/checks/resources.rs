@@ -2,9 +2,6 @@
 //! region, account, resource part), statements whose resources no action can take, and
 //! redundant resource entries.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 use super::list_util::{redundant_entries, remove_item_fix};
 use super::{Check, Context, Rule, Sink};
 use crate::catalog::{
@@ -346,27 +343,6 @@ pub const RULE: Rule = Rule {
     run,
 };
 
-/// Resource types by the service field of their ARN template (which is not always the action
-/// prefix), built once.
-fn arn_services() -> &'static HashMap<&'static str, Vec<ResourceType>> {
-    static MAP: OnceLock<HashMap<&'static str, Vec<ResourceType>>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        let mut map: HashMap<&'static str, Vec<ResourceType>> = HashMap::new();
-        for service in catalog().services() {
-            for rt in service.resource_types() {
-                let template = rt.arn_template();
-                if let Some(field) = template.split(':').nth(2)
-                    && !field.contains('$')
-                    && !field.is_empty()
-                {
-                    map.entry(field).or_default().push(rt);
-                }
-            }
-        }
-        map
-    })
-}
-
 fn presence(types: &[ResourceType], field: fn(ResourceType) -> bool) -> Presence {
     let mut it = types.iter().map(|t| field(*t));
     let Some(first) = it.next() else {
@@ -520,9 +496,10 @@ fn check_arn(ctx: &Context<'_>, item: &JsonString, mask: &str, out: &mut Sink) {
         ));
         return;
     }
-    let Some(types) = arn_services().get(service) else {
+    let types = catalog().resource_types_by_arn_service(service);
+    if types.is_empty() {
         return;
-    };
+    }
     let reported = check_region(region, partition, types, (span_of(3), empty_span(3)), out)
         | check_account(account, types, (span_of(4), empty_span(4)), out);
     let matches = |arn: &str| types.iter().any(|t| arn_matches_template(arn, t.arn_template()));
