@@ -191,15 +191,23 @@ repository and the branch or environment.
 check!(
     CONFIRM_AUDIENCE_CLAIM_TYPE,
     Suggestion,
-    "ForAllValues on the aud claim",
+    "An OIDC audience (aud) claim: confirm whether it is single-valued",
     r#"## What it does
-Reports `ForAllValues:` with an `aud` (audience) claim key such as
-`cognito-identity.amazonaws.com:aud`.
+Reports every condition on the `aud` (audience) claim of an OpenID Connect provider
+(`cognito-identity.amazonaws.com:aud`, `token.actions.githubusercontent.com:aud`,
+`oidc.eks.REGION.amazonaws.com/id/ID:aud`), as IAM Access Analyzer does whenever the key
+appears: a reminder to confirm how the provider issues the claim. With `ForAllValues:` the
+finding says more: that qualifier is also true when the claim is missing. `ForAnyValue:` is
+FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE, a security warning. SAML's `SAML:aud` is not an OIDC claim
+and is not reported.
+
+A suggestion: with a single-valued audience and an operator without qualifier (the usual case)
+there is nothing to change.
 
 ## Why is this bad
-Most identity providers issue a single audience, and for a single-valued claim `ForAllValues` is
-also true when the claim is missing. Confirm the claim is multivalued; otherwise use the plain
-operator.
+The claim identifies the application the token was issued to. If the provider issues several
+audiences per token, the condition needs a set operator to compare them; if it issues one, a set
+operator is wrong (`ForAllValues` accepts a token without the claim).
 
 <!-- policy-type: trust -->
 
@@ -210,9 +218,12 @@ operator.
 ```
 
 ## Use instead
+Keep the audience condition without a qualifier when the claim is single-valued; the reminder
+stays. Only a trust policy without an OIDC audience, such as a SAML one, is not reported:
+
 ```json
-{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
- "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:12345678-1234-1234-1234-123456789012"}}}
+{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/ExampleIdP"}, "Action": "sts:AssumeRoleWithSAML",
+ "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}
 ```
 "#
 );
@@ -397,26 +408,45 @@ fn oidc_conditions(principal: &Principal<'_>, uses: &[KeyUse<'_, '_>], out: &mut
 
 fn audience(uses: &[KeyUse<'_, '_>], out: &mut Sink) {
     for u in uses {
-        let is_aud = u
+        // An OIDC provider's claim: the prefix is the provider's host (SAML's is `saml`).
+        let is_oidc_aud = u
             .key()
             .rsplit_once(':')
-            .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("aud"));
-        let Some(qualifier) = u.op.and_then(|op| op.qualifier).filter(|_| is_aud) else {
+            .is_some_and(|(provider, claim)| claim.eq_ignore_ascii_case("aud") && provider.contains('.'));
+        if !is_oidc_aud {
             continue;
-        };
-        let (check, message) = match qualifier {
-            Qualifier::ForAnyValue => (
-                &FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE,
-                "ForAnyValue accepts a token for several audiences if one matches; the aud claim is single-valued \
-                 for most providers: use the operator without ForAnyValue",
-            ),
-            Qualifier::ForAllValues => (
-                &CONFIRM_AUDIENCE_CLAIM_TYPE,
-                "the aud claim is single-valued for most providers, and ForAllValues is also true when it is \
-                 missing: confirm it is multivalued, or drop ForAllValues",
-            ),
-        };
-        out.report(check, u.block.operator.span, message);
+        }
+        match u.op.and_then(|op| op.qualifier) {
+            Some(Qualifier::ForAnyValue) => {
+                out.report(
+                    &FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE,
+                    u.block.operator.span,
+                    "ForAnyValue accepts a token for several audiences if one matches; the aud claim is \
+                     single-valued for most providers: use the operator without ForAnyValue",
+                );
+                out.report(
+                    &CONFIRM_AUDIENCE_CLAIM_TYPE,
+                    u.entry.key.span,
+                    "confirm whether your provider issues one audience per token; if it does, drop the qualifier",
+                );
+            }
+            Some(Qualifier::ForAllValues) => {
+                out.report(
+                    &CONFIRM_AUDIENCE_CLAIM_TYPE,
+                    u.block.operator.span,
+                    "the aud claim is single-valued for most providers, and ForAllValues is also true when it is \
+                     missing: confirm it is multivalued, or drop ForAllValues",
+                );
+            }
+            None => {
+                out.report(
+                    &CONFIRM_AUDIENCE_CLAIM_TYPE,
+                    u.entry.key.span,
+                    "the aud claim identifies the application the token was issued to: confirm your provider \
+                     issues one audience per token, as this condition without a set operator assumes",
+                );
+            }
+        }
     }
 }
 
@@ -537,7 +567,29 @@ mod tests {
         );
         assert_eq!(
             spans_of(&text, Trust, "CONFIRM_AUDIENCE_CLAIM_TYPE"),
-            ["\"ForAllValues:StringEquals\""]
+            [
+                "\"cognito-identity.amazonaws.com:aud\"",
+                "\"ForAllValues:StringEquals\""
+            ]
         );
+    }
+
+    #[test]
+    fn every_oidc_audience_is_a_reminder_saml_is_not() {
+        let github = trust(
+            r#"{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+              "Action": "sts:AssumeRoleWithWebIdentity",
+              "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                             "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main"}}}"#,
+        );
+        assert_eq!(
+            spans_of(&github, Trust, "CONFIRM_AUDIENCE_CLAIM_TYPE"),
+            ["\"token.actions.githubusercontent.com:aud\""]
+        );
+        let saml = trust(
+            r#"{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/Okta"},
+              "Action": "sts:AssumeRoleWithSAML", "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}"#,
+        );
+        assert!(spans_of(&saml, Trust, "CONFIRM_AUDIENCE_CLAIM_TYPE").is_empty());
     }
 }
