@@ -155,6 +155,33 @@ The key is never present in a request, so the condition never matches as intende
 );
 
 check!(
+    INVALID_SERVICE,
+    Error,
+    "The prefix of a condition key is not a service",
+    r#"## What it does
+Reports a condition key whose prefix is neither a known service nor `aws` (`s4:prefix`,
+`iamm:PassedToService`), with the closest service as a fix. Prefixes that name an identity
+provider (`accounts.google.com:sub`, `token.actions.githubusercontent.com:sub`,
+`oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud`, and `saml:`) are not services and not
+reported, nor the other non-service prefixes the Service Authorization Reference lists keys
+under (`cognito-identity-auth:`, `identitycenter:`, ...).
+
+## Why is this bad
+IAM rejects the policy ("The service does not exist"), or the key never appears in a request.
+
+## Example
+```json
+"Condition": {"StringEquals": {"iamm:PassedToService": "lambda.amazonaws.com"}}
+```
+
+## Use instead
+```json
+"Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
+```
+"#
+);
+
+check!(
     MISSING_TAG_KEY_IN_CONDITION,
     Error,
     "A tag condition key lacks the tag name",
@@ -334,6 +361,7 @@ pub const RULE: Rule = Rule {
         &INVALID_CONDITION_KEY_FORMAT,
         &INVALID_GLOBAL_CONDITION_KEY,
         &INVALID_SERVICE_CONDITION_KEY,
+        &INVALID_SERVICE,
         &MISSING_TAG_KEY_IN_CONDITION,
         &DEPRECATED_GLOBAL_CONDITION_KEY,
         &UNSUPPORTED_GLOBAL_CONDITION_KEY,
@@ -487,7 +515,34 @@ fn check_key(ctx: &Context<'_>, entry: &ConditionEntry<'_>, out: &mut Sink) -> O
         .extend(fix);
         return None;
     }
-    let service = c.service(prefix).filter(|s| s.is_documented())?;
+    let Some(service) = c.service(prefix) else {
+        // Identity providers' claims (`accounts.google.com:sub`, `.../id/ABC:aud`) and the
+        // catalog's other non-service prefixes (`saml`, `cognito-identity-auth`) are not services.
+        let provider = prefix.contains(['.', '/']);
+        let listed = c.services().flat_map(|s| s.condition_keys()).any(|k| {
+            k.name()
+                .split_once(':')
+                .is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix))
+        });
+        if !provider && !listed {
+            let (hint, fix) = match c.suggest_service(prefix) {
+                Some(s) => {
+                    let fixed = format!("{s}:{rest}");
+                    (format!("; did you mean \"{fixed}\"?"), Some(replace_fix(token, &fixed)))
+                }
+                None => (String::new(), None),
+            };
+            out.report(
+                &INVALID_SERVICE,
+                token.span,
+                format!("no service has the prefix \"{prefix}\"{hint}"),
+            )
+            .fixes
+            .extend(fix);
+        }
+        return None;
+    };
+    let service = Some(service).filter(|s| s.is_documented())?;
     // A key another service lists under this prefix is still a real key.
     if c.services().any(|s| s.condition_key(name).is_some()) {
         return None;
@@ -808,6 +863,28 @@ mod tests {
             r#"{"StringLike": {"s3:prefix": "home/*", "saml:aud": "x", "secretsmanager:ResourceTag/x": "y"}}"#,
         );
         assert!(spans_of(&ok, Identity, "INVALID_SERVICE_CONDITION_KEY").is_empty());
+    }
+
+    #[test]
+    fn unknown_service_prefixes() {
+        let text = c(r#"{"StringEquals": {"iamm:PassedToService": "lambda.amazonaws.com", "zzqx:Thing": "a"}}"#);
+        assert_eq!(
+            findings_of(&text, Identity, "INVALID_SERVICE"),
+            [
+                (
+                    "no service has the prefix \"iamm\"; did you mean \"iam:PassedToService\"?".to_owned(),
+                    "\"iamm:PassedToService\"".to_owned()
+                ),
+                (
+                    "no service has the prefix \"zzqx\"".to_owned(),
+                    "\"zzqx:Thing\"".to_owned()
+                )
+            ]
+        );
+        let ok = c(
+            r#"{"StringEquals": {"accounts.google.com:sub": "1", "oidc.eks.us-east-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com", "saml:aud": "x", "saml:whatever": "y", "cognito-identity-auth:x": "y"}}"#,
+        );
+        assert!(spans_of(&ok, Identity, "INVALID_SERVICE").is_empty());
     }
 
     #[test]

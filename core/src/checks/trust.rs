@@ -1,6 +1,7 @@
 //! Role trust policies: no `Resource`; the `sts:AssumeRole*` action that fits each kind of
-//! principal; the actions IAM Roles Anywhere needs; conditions that keep an OIDC provider (GitHub
-//! Actions above all) from letting every one of its users assume the role; and the `aud` claim.
+//! principal; the actions IAM Roles Anywhere needs, and those conditions on session tags and the
+//! source identity need; conditions that keep an OIDC provider (GitHub Actions above all) from
+//! letting every one of its users assume the role; and the `aud` claim.
 
 use super::common::removal_span;
 use super::type_support::{GITHUB_OIDC, KeyUse, Reach, entries, is_saml_provider, key_uses, oidc_provider, reaches};
@@ -90,6 +91,38 @@ role.
 ```json
 {"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
  "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:rolesanywhere:us-east-1:111122223333:trust-anchor/0a1b2c3d"}}}
+```
+"#
+);
+
+check!(
+    MISSING_ACTION_FOR_CONDITION_KEY,
+    Error,
+    "A trust policy conditions a value its actions do not let the caller set",
+    r#"## What it does
+Reports, in an `Allow` statement of a role trust policy, a condition on a value the caller sets
+while assuming the role, when the statement's actions do not include the permission to set it:
+`sts:SourceIdentity` needs `sts:SetSourceIdentity`, and the session tag keys
+(`aws:RequestTag/...`, `aws:TagKeys`, `sts:TransitiveTagKeys`) need `sts:TagSession`. A `Null`
+test that the key is absent needs nothing.
+
+## Why is this bad
+Without the permission the caller cannot pass the value, so a condition that requires it is never
+true: "The condition key ... is not evaluated unless the specified action is in the Action
+element" (IAM User Guide, "IAM policy validation check reference").
+
+<!-- policy-type: trust -->
+
+## Example
+```json
+{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole",
+ "Condition": {"StringEquals": {"aws:RequestTag/project": "atlas"}}}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": ["sts:AssumeRole", "sts:TagSession"],
+ "Condition": {"StringEquals": {"aws:RequestTag/project": "atlas"}}}
 ```
 "#
 );
@@ -261,6 +294,7 @@ pub const RULE: Rule = Rule {
         &ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE,
         &MISMATCHED_ACTION_FOR_PRINCIPAL,
         &MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY,
+        &MISSING_ACTION_FOR_CONDITION_KEY,
         &MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL,
         &MISSING_GITHUB_REPO_CONDITION_KEY,
         &SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED,
@@ -304,6 +338,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
         };
         mismatched_actions(statement, principal, out);
         roles_anywhere(statement, principal, out);
+        actions_for_keys(statement, &uses, out);
         oidc_conditions(principal, &uses, out);
     }
 }
@@ -365,6 +400,42 @@ fn roles_anywhere(statement: &Statement<'_>, principal: &Principal<'_>, out: &mu
             &MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY,
             actions.value_span(),
             format!("IAM Roles Anywhere also needs {}", missing.join(", ")),
+        );
+    }
+}
+
+/// The action a condition key needs, for keys whose value the caller sets while assuming the role.
+fn action_for_key(key: &str) -> Option<&'static str> {
+    let lower = key.to_ascii_lowercase();
+    if lower == "sts:sourceidentity" {
+        Some("sts:SetSourceIdentity")
+    } else if lower.starts_with("aws:requesttag/") || lower == "aws:tagkeys" || lower == "sts:transitivetagkeys" {
+        Some("sts:TagSession")
+    } else {
+        None
+    }
+}
+
+fn actions_for_keys(statement: &Statement<'_>, uses: &[KeyUse<'_, '_>], out: &mut Sink) {
+    if statement.action.is_none() {
+        return;
+    }
+    for u in uses {
+        let Some(needed) = action_for_key(u.key()) else {
+            continue;
+        };
+        let tests_absence = u.op.is_some_and(|op| op.base.family == crate::operator::Family::Null)
+            && u.values().all(|v| v.eq_ignore_ascii_case("true"));
+        if tests_absence || reaches(statement, needed) != Reach::No {
+            continue;
+        }
+        out.report(
+            &MISSING_ACTION_FOR_CONDITION_KEY,
+            u.entry.key.span,
+            format!(
+                "the caller can set \"{}\" only with {needed}: add {needed} to the statement's actions, or the condition is never true",
+                u.key()
+            ),
         );
     }
 }
@@ -551,6 +622,35 @@ mod tests {
         // A negated operator does not restrict who may assume the role.
         let negated = ok.replace("StringEquals", "StringNotEquals");
         assert_eq!(spans_of(&negated, Trust, "MISSING_GITHUB_REPO_CONDITION_KEY").len(), 1);
+    }
+
+    #[test]
+    fn keys_the_caller_sets_need_their_action() {
+        let text = trust(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole",
+              "Condition": {"StringEquals": {"sts:SourceIdentity": "alice", "aws:RequestTag/project": "x"},
+                            "ForAllValues:StringEquals": {"aws:TagKeys": "project"}}}"#,
+        );
+        assert_eq!(
+            spans_of(&text, Trust, "MISSING_ACTION_FOR_CONDITION_KEY"),
+            [
+                "\"sts:SourceIdentity\"",
+                "\"aws:RequestTag/project\"",
+                "\"aws:TagKeys\""
+            ]
+        );
+        let ok = text.replace(
+            r#""Action": "sts:AssumeRole""#,
+            r#""Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]"#,
+        );
+        assert!(spans_of(&ok, Trust, "MISSING_ACTION_FOR_CONDITION_KEY").is_empty());
+        let wildcard = text.replace(r#""Action": "sts:AssumeRole""#, r#""Action": "sts:*""#);
+        assert!(spans_of(&wildcard, Trust, "MISSING_ACTION_FOR_CONDITION_KEY").is_empty());
+        let absent = trust(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole",
+              "Condition": {"Null": {"sts:SourceIdentity": "true"}}}"#,
+        );
+        assert!(spans_of(&absent, Trust, "MISSING_ACTION_FOR_CONDITION_KEY").is_empty());
     }
 
     #[test]
