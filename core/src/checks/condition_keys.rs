@@ -160,11 +160,11 @@ check!(
     "The prefix of a condition key is not a service",
     r#"## What it does
 Reports a condition key whose prefix is neither a known service nor `aws` (`s4:prefix`,
-`iamm:PassedToService`), with the closest service as a fix. Prefixes that name an identity
-provider (`accounts.google.com:sub`, `token.actions.githubusercontent.com:sub`,
-`oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud`, and `saml:`) are not services and not
-reported, nor the other non-service prefixes the Service Authorization Reference lists keys
-under (`cognito-identity-auth:`, `identitycenter:`, ...).
+`iamm:PassedToService`), with the closest service as a fix. Only prefixes shaped like a service
+prefix (letters, digits, `-`) are reported: identity providers' claims
+(`accounts.google.com:sub`, `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud`) and placeholders
+(`<OIDC_provider>:sub`) are not, nor the non-service prefixes the Service Authorization Reference
+lists keys under (`saml:`, `cognito-identity-auth:`, `identitycenter:`, ...).
 
 ## Why is this bad
 IAM rejects the policy ("The service does not exist"), or the key never appears in a request.
@@ -312,15 +312,18 @@ check!(
     r#"## What it does
 Reports a condition key that actions of the statement do not support, according to the Service
 Authorization Reference:
-- none of the statement's actions supports it: a service key of another service
+- none of the statement's actions supports it: a service key of a service unrelated to theirs
   (`kms:ViaService` with `s3:GetObject`), or a tag key (`aws:ResourceTag/...`) with actions that
-  list no tags. Raised only when every action is named literally (no wildcard) and documented;
+  list no tags. Raised only when every action is named literally (no wildcard) and documented. A
+  key of the actions' own service is not reported: the reference's lists of a service's keys per
+  action are incomplete (AWS's own policies use `states:HTTPEndpoint` with
+  `states:InvokeHTTPEndpoint` and `iottwinmaker:linkedServices` with actions that do not list
+  them);
 - some literally named actions do not, while others may: the key belongs to another service
   than these actions and they do not list it (`s3:GetObject` next to `kms:Decrypt` under
   `kms:ViaService`). IAM Access Analyzer asks to move such actions to a statement without the key
   and, as here, does not evaluate actions with wildcards. Only keys of an unrelated service are
-  reported this way: the reference's lists of a service's own keys per action are incomplete;
-  services of one family share keys (`redshift-data:glue-catalog-arn` with
+  reported this way; services of one family share keys (`redshift-data:glue-catalog-arn` with
   `redshift-serverless:GetManagedWorkgroup`, as an AWS managed policy writes it); and the
   cross-service keys of role sessions (`ec2:SourceInstanceArn`, `lambda:SourceFunctionArn`, ...,
   IAM User Guide, "AWS global condition context keys") are present in other services' requests.
@@ -518,7 +521,7 @@ fn check_key(ctx: &Context<'_>, entry: &ConditionEntry<'_>, out: &mut Sink) -> O
     let Some(service) = c.service(prefix) else {
         // Identity providers' claims (`accounts.google.com:sub`, `.../id/ABC:aud`) and the
         // catalog's other non-service prefixes (`saml`, `cognito-identity-auth`) are not services.
-        let provider = prefix.contains(['.', '/']);
+        let provider = !prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         let listed = c.services().flat_map(|s| s.condition_keys()).any(|k| {
             k.name()
                 .split_once(':')
@@ -702,7 +705,12 @@ fn check_action_support(named: &NamedActions<'_>, entry: &ConditionEntry<'_>, in
     if unsupported.is_empty() {
         return;
     }
-    if named.all && unsupported.len() == named.actions.len() {
+    // What the reference makes certain: a tag key the actions do not list, or a key of a
+    // service unrelated to the action's (see the check's docs).
+    let family = |prefix: &str| prefix.split('-').next().unwrap_or(prefix).to_ascii_lowercase();
+    let key_family = info.service.filter(|_| !info.global).map(family);
+    let certain = |a: &Action| info.tag_related || key_family.as_ref().is_some_and(|k| *k != family(a.prefix()));
+    if named.all && unsupported.len() == named.actions.len() && named.actions.iter().all(|(_, a)| certain(a)) {
         let names: Vec<String> = named.actions.iter().take(5).map(|(_, a)| a.full_name()).collect();
         let more = if named.actions.len() > 5 { ", ..." } else { "" };
         out.report(
@@ -717,14 +725,10 @@ fn check_action_support(named: &NamedActions<'_>, entry: &ConditionEntry<'_>, in
     }
     // Some actions may support the key: report only the certain ones, actions of a service
     // unrelated to the key's.
-    let Some(key_service) = info.service.filter(|_| !info.global) else {
+    if key_family.is_none() {
         return;
-    };
-    let family = |prefix: &str| prefix.split('-').next().unwrap_or(prefix).to_ascii_lowercase();
-    let foreign: Vec<&(&JsonString, Action)> = unsupported
-        .into_iter()
-        .filter(|(_, a)| family(a.prefix()) != family(key_service))
-        .collect();
+    }
+    let foreign: Vec<&(&JsonString, Action)> = unsupported.into_iter().filter(|(_, a)| certain(a)).collect();
     if foreign.is_empty() {
         return;
     }

@@ -130,13 +130,19 @@ mod tests {
     /// across a Version change would be wrong, in either order.
     #[test]
     fn arn_findings_are_remembered_apart_per_version() {
-        let statement = r#"[{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${aws:PrincipalAccount}:role/x"}]"#;
+        // Without a Version the account is the literal `${aws:PrincipalAccount}`, not 12
+        // digits. With one, `${aws:username}/x` names objects, which s3:ListBucket does not
+        // take; without, that literal (with its `:`) is no bucket or object name at all.
+        let statement = r#"[{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${aws:PrincipalAccount}:role/x"},
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::${aws:username}/x"}]"#;
         let with = format!(r#"{{"Version": "2012-10-17", "Statement": {statement}}}"#);
         let without = format!(r#"{{"Statement": {statement}}}"#);
         for _ in 0..2 {
-            for code in ["INVALID_ARN_ACCOUNT", "RESOURCE_MATCHES_NO_ACTION"] {
-                assert!(findings_of(&with, Identity, code).is_empty(), "{code}");
-                assert_eq!(findings_of(&without, Identity, code).len(), 1, "{code}");
+            for (code, with_version, without_version) in
+                [("INVALID_ARN_ACCOUNT", 0, 1), ("RESOURCE_MATCHES_NO_ACTION", 1, 0)]
+            {
+                assert_eq!(findings_of(&with, Identity, code).len(), with_version, "{code}");
+                assert_eq!(findings_of(&without, Identity, code).len(), without_version, "{code}");
             }
         }
     }

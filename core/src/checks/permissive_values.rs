@@ -154,7 +154,7 @@ fn tokens(value: &str, variables: bool) -> Vec<Token> {
                 Token::SafeVariable
             }],
             Piece::Literal { char, .. } => vec![Token::Char(char)],
-            Piece::Malformed { range, .. } => value.get(range).map(|t| text(t)).unwrap_or_default(),
+            Piece::Malformed { range, .. } => value.get(range).map(&text).unwrap_or_default(),
         })
         .collect()
 }

@@ -306,6 +306,9 @@ Not reported, because AWS decides them by rules the reference does not describe:
 - an ARN of the action's own service when the reference lists only other services' types for
   it (`waf-regional:GetWebACLForResource` on WAF ARNs, as the AWS managed policy
   AWSWAFReadOnlyAccess grants it);
+- an ARN of a shape the reference knows no type for, or of an AWS-owned resource (account
+  `aws`): `cloudformation:CreateChangeSet` on `arn:aws:cloudformation:*:aws:transform/*`, as AWS's
+  data perimeter examples grant it for the transforms AWS owns;
 - undocumented actions, and ARNs or actions with wildcards or policy variables that could
   match.
 
@@ -607,7 +610,9 @@ fn check_arn(ctx: &Context<'_>, item: &JsonString, mask: &str, out: &mut Sink) {
         return;
     }
     let region_spans = (span_of(3), empty_span(3));
-    if account.is_empty() && aws_owned(service, field(5)) {
+    // Resources AWS owns: no account by design, or the account `aws` (managed policies,
+    // CloudFormation transforms), of types the reference may not list.
+    if (account.is_empty() && aws_owned(service, field(5))) || account == "aws" {
         check_region(region, partition, types, region_spans, out);
         return;
     }
@@ -852,7 +857,19 @@ fn certainly_not_for(action: Action, arn: &str) -> bool {
     let Some(service) = arn_service(arn) else {
         return false;
     };
-    templates.iter().any(|t| arn_service(t) == Some(service)) || service != action.prefix()
+    if arn.split(':').nth(4) == Some("aws") {
+        return false;
+    }
+    if templates.iter().any(|t| arn_service(t) == Some(service)) {
+        // The reference lists what the action takes in this service: certain when the ARN is
+        // of another documented type of it (a bucket, not an object), not when the reference
+        // knows no type of this shape (a CloudFormation transform).
+        return catalog()
+            .resource_types_by_arn_service(service)
+            .iter()
+            .any(|rt| rt.matches_arn(arn));
+    }
+    service != action.prefix()
 }
 
 fn check_actions_match(statement: &Statement<'_>, masks: &[String], out: &mut Sink) {
@@ -1084,6 +1101,21 @@ mod tests {
             r#"["arn:aws:logs:ap-east-9:123456789012:log-group:a", "arn:aws:logs:xx-newplace-1:123456789012:log-group:a", "arn:aws:logs:eu-southwest-1:123456789012:log-group:a"]"#,
         );
         assert!(spans_of(&ok, Identity, "INVALID_ARN_REGION").is_empty());
+    }
+
+    #[test]
+    fn arns_of_the_account_aws_are_aws_owned() {
+        let text = p(
+            "cloudformation:CreateChangeSet",
+            r#""arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31""#,
+        );
+        for code in [
+            "INVALID_ARN_RESOURCE",
+            "RESOURCE_MATCHES_NO_ACTION",
+            "INVALID_ARN_ACCOUNT",
+        ] {
+            assert!(spans_of(&text, Identity, code).is_empty(), "{code}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::type_support::key_uses;
 use super::{Context, Rule, Sink};
 use crate::catalog::{has_wildcard, wildcard_match};
-use crate::model::Statement;
+use crate::model::{Effect, Statement};
 
 check!(
     USE_CONDITION_KEY_ONLY_WITH_SUPPORTED_SERVICES,
@@ -20,6 +20,12 @@ prefixes (`*`, `*:Get*`), `NotAction`, or `iam:PassRole` (IAM supports the keys 
 that action). The supported services are those the IAM User Guide lists for each key ("AWS global
 condition context keys"; `aws:VpceOrgID` is supported by more services than the other two).
 
+Not reported for the exception of a `Deny` (a negated operator with `IfExists`, as in AWS's
+data perimeter examples, `"StringNotEqualsIfExists": {"aws:VpceOrgID": ...}`): where a service
+lacks the key, the exception does not apply and the `Deny` does, which fails closed, and
+`IfExists` says the writer meant it so. (AWS's examples list the services that support
+`aws:VpceOrgID` and put `aws:VpceAccount`, supported by fewer, in the same exception.)
+
 ## Why is this bad
 "This condition key is currently supported for a select set of AWS services. Using this key with
 unsupported services can lead to unintended authorization results. Always scope the condition key
@@ -28,14 +34,14 @@ absent: an `Allow` requiring it never applies, a `Deny` with `...IfExists` never
 
 ## Example
 ```json
-{"Effect": "Deny", "Action": ["s3:*", "sns:*"], "Resource": "*",
- "Condition": {"StringNotEqualsIfExists": {"aws:VpceAccount": "111122223333"}}}
+{"Effect": "Allow", "Action": ["s3:GetObject", "sns:Publish"], "Resource": "*",
+ "Condition": {"StringEquals": {"aws:VpceAccount": "111122223333"}}}
 ```
 
 ## Use instead
 ```json
-{"Effect": "Deny", "Action": "s3:*", "Resource": "*",
- "Condition": {"StringNotEqualsIfExists": {"aws:VpceAccount": "111122223333"}}}
+{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+ "Condition": {"StringEquals": {"aws:VpceAccount": "111122223333"}}}
 ```
 "#
 );
@@ -139,6 +145,13 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
             if !matches!(key.as_str(), "aws:vpceaccount" | "aws:vpceorgid" | "aws:vpceorgpaths") {
                 continue;
             }
+            // A Deny's exception (`StringNotEqualsIfExists`): where the service lacks the key, the
+            // exception does not apply and the Deny does, so it fails closed.
+            let exception =
+                statement.effect() == Some(Effect::Deny) && u.op.is_some_and(|op| op.if_exists && op.base.is_negated());
+            if exception {
+                continue;
+            }
             let outside = unsupported(statement, &key);
             if outside.is_empty() {
                 continue;
@@ -167,7 +180,7 @@ mod tests {
     fn deny(actions: &str, key: &str) -> String {
         format!(
             r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": {actions}, "Resource": "*",
-                "Condition": {{"StringNotEqualsIfExists": {{"{key}": "o-a1b2c3d4e5"}}}}}}]}}"#
+                "Condition": {{"StringNotEquals": {{"{key}": "o-a1b2c3d4e5"}}}}}}]}}"#
         )
     }
 
@@ -190,6 +203,10 @@ mod tests {
         }
         let not_action = deny(r#""s3:*""#, "aws:VpceAccount").replace("\"Action\"", "\"NotAction\"");
         assert_eq!(spans_of(&not_action, Scp, CODE).len(), 1);
+        // The exception of a Deny fails closed where the key is missing.
+        let exception =
+            deny(r#"["s3:*", "sqs:*"]"#, "aws:VpceAccount").replace("StringNotEquals", "StringNotEqualsIfExists");
+        assert!(spans_of(&exception, Scp, CODE).is_empty());
         for (actions, key) in [
             (r#"["s3:*", "kms:Decrypt"]"#, "aws:VpceAccount"),
             (r#""sqs:SendMessage""#, "aws:VpceOrgID"),
