@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
 import {
+  Places,
   PolicyTypeResult,
   ResolvedServer,
   SECTION,
@@ -29,6 +30,11 @@ function config(): vscode.WorkspaceConfiguration {
 
 function getter(c: vscode.WorkspaceConfiguration) {
   return <T>(key: string) => c.get<T>(key);
+}
+
+/** Where path settings resolve: the first workspace folder and the home directory. */
+function places(): Places {
+  return { workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, home: os.homedir() };
 }
 
 function isPolicyCandidate(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
@@ -61,7 +67,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
       { language: "json", scheme: "file" },
       { language: "json", scheme: "untitled" },
     ],
-    initializationOptions: serverSettings(getter(c)),
+    initializationOptions: serverSettings(getter(c), places()),
     outputChannel: output,
     middleware: {
       provideInlayHints: (document, range, token, next) =>
@@ -212,7 +218,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       void client.sendNotification("workspace/didChangeConfiguration", {
-        settings: serverSettings(getter(config())),
+        settings: serverSettings(getter(config()), places()),
       });
       refresh();
     }),
