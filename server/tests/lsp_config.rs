@@ -287,3 +287,38 @@ fn watched_configuration_changes_on_disk_republish() {
     server.assert_quiet(Duration::from_millis(200));
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn the_catalog_setting_changes_what_is_known_and_what_hover_says() {
+    const EXAMPLE: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "example:DoThing", "Resource": "*"}]}"#;
+    let hover_text = |server: &mut TestServer, u: &str| {
+        let at = EXAMPLE.find("example:").unwrap() as u32;
+        let id = server.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": 0, "character": at}}),
+        );
+        server.result(id)["contents"]["value"].as_str().unwrap().to_owned()
+    };
+    let (mut server, _) = TestServer::initialized(json!({}), None);
+    let u = common::uri("example.json");
+    server.open(&u, "iam-policy", 1, EXAMPLE);
+    assert_eq!(
+        codes_and_severities(&server.diagnostics(&u)),
+        [("INVALID_SERVICE_IN_ACTION".into(), 1)]
+    );
+    let unknown = hover_text(&mut server, &u);
+    assert!(
+        unknown.contains("not an action in the catalog of 2026-09-26"),
+        "{unknown}"
+    );
+
+    let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/catalog-package");
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"iam-policy-ls": {"catalog": package.to_str().unwrap()}}}),
+    );
+    assert_eq!(codes_and_severities(&server.diagnostics(&u)), []);
+    let known = hover_text(&mut server, &u);
+    assert!(known.starts_with("**example:DoThing** — Write"), "{known}");
+    assert!(server.shutdown().success());
+}

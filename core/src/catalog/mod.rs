@@ -4,11 +4,16 @@
 //! AWS Service Authorization Reference), converted by `cargo run -p xtask -- gen-catalog`
 //! into `core/data/catalog.bin` and embedded in the binary; `core/data/catalog.lock` records the
 //! package version and its sha512. Actions that AWS managed policies use but the reference
-//! lacks are included with [`Action::is_documented`] false.
+//! lacks, and the permission-only actions of [`known::UNDOCUMENTED_ACTIONS`], are included with
+//! [`Action::is_documented`] false.
 //!
-//! [`catalog()`] decodes the embedded bytes once (zero-copy: strings borrow from the embedded
-//! data; a few ms) and every lookup after that is a binary search or a scan of one service.
-//! All name lookups are case-insensitive (ASCII). Nothing here knows about editors or LSP.
+//! A newer package can replace the embedded data without a new release: [`load()`] reads an
+//! unpacked package or a file made from one by `iam-policy-ls catalog build`, and [`scope`] or
+//! [`set_default`] make it the catalog that [`catalog()`] returns.
+//!
+//! The embedded bytes are decoded once (zero-copy: strings borrow from the data; a few ms) and
+//! every lookup after that is a binary search or a scan of one service. All name lookups are
+//! case-insensitive (ASCII). Nothing here knows about editors or LSP.
 //!
 //! ```
 //! use iam_policy::catalog::{catalog, AccessLevel};
@@ -20,8 +25,12 @@
 //! assert_eq!(c.suggest_action("iam:PassRoel").as_deref(), Some("iam:PassRole"));
 //! ```
 
+mod active;
 pub mod arn;
 mod global_keys;
+pub mod known;
+mod load;
+pub mod package;
 pub mod rcp;
 mod suggest;
 mod types;
@@ -29,9 +38,13 @@ mod types;
 pub mod wire;
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use crate::glob::{has_wildcard, wildcard_match};
+pub use active::{Scope, catalog, default_is_custom, project_scope, scope, set_default};
+pub use load::{compile_package, load};
+
 pub use arn::{PARTITIONS, Presence, REGIONS, arn_matches_template, is_known_partition, region_partition};
 pub use global_keys::GlobalKey;
 pub use rcp::{rcp_services, supports_rcps};
@@ -76,16 +89,24 @@ pub const CORE_SERVICES: &[&str] = &[
 ];
 
 /// Compare two names ASCII-case-insensitively, without allocating.
-fn cmp_ci(a: &str, b: &str) -> Ordering {
+pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
     a.bytes()
         .map(|c| c.to_ascii_lowercase())
         .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
-/// The embedded catalog, decoded on first use (thread-safe).
-pub fn catalog() -> &'static Catalog {
+/// The embedded catalog, decoded on first use (thread-safe). Most code wants [`catalog()`], the
+/// catalog in force.
+pub fn embedded() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(Catalog::load)
+    CATALOG.get_or_init(|| {
+        Catalog::decode(EMBEDDED).unwrap_or_else(|e| Catalog {
+            data: Catalog::empty_data(),
+            action_count: 0,
+            load_error: Some(e),
+            arn_services: OnceLock::new(),
+        })
+    })
 }
 
 /// Where the catalog data came from (for `--version`).
@@ -105,24 +126,31 @@ pub struct Catalog {
     data: CatalogData<'static>,
     action_count: usize,
     load_error: Option<String>,
+    /// Resource types by the service field of their ARN template, built on first use.
+    arn_services: OnceLock<HashMap<&'static str, Vec<ResourceType>>>,
 }
 
 impl Catalog {
-    fn load() -> Catalog {
-        let (data, load_error) = match postcard::from_bytes::<CatalogData<'static>>(EMBEDDED) {
-            Ok(d) if d.format == wire::FORMAT_VERSION => (d, None),
+    /// Decodes the compact form (see [`wire`]); strings borrow from `bytes`.
+    fn decode(bytes: &'static [u8]) -> Result<Catalog, String> {
+        let data = match postcard::from_bytes::<CatalogData<'static>>(bytes) {
+            Ok(d) if d.format == wire::FORMAT_VERSION => d,
             Ok(d) => {
-                let e = format!("catalog format {} (expected {})", d.format, wire::FORMAT_VERSION);
-                (Catalog::empty_data(), Some(e))
+                return Err(format!(
+                    "catalog format {} (this build reads format {})",
+                    d.format,
+                    wire::FORMAT_VERSION
+                ));
             }
-            Err(e) => (Catalog::empty_data(), Some(format!("catalog: {e}"))),
+            Err(e) => return Err(format!("not a catalog file ({e})")),
         };
         let action_count = data.services.iter().map(|s| s.actions.len()).sum();
-        Catalog {
+        Ok(Catalog {
             data,
             action_count,
-            load_error,
-        }
+            load_error: None,
+            arn_services: OnceLock::new(),
+        })
     }
 
     fn empty_data() -> CatalogData<'static> {
@@ -152,6 +180,26 @@ impl Catalog {
     /// Size in bytes of the embedded (serialized) catalog.
     pub fn embedded_size() -> usize {
         EMBEDDED.len()
+    }
+
+    /// Resource types whose ARN template has `service` in its service field (not always the
+    /// action prefix: `execute-api`, `s3-object-lambda`), for checking policy ARNs.
+    pub fn resource_types_by_arn_service(&'static self, service: &str) -> &'static [ResourceType] {
+        let map = self.arn_services.get_or_init(|| {
+            let mut map: HashMap<&'static str, Vec<ResourceType>> = HashMap::new();
+            for service in self.services() {
+                for rt in service.resource_types() {
+                    if let Some(field) = rt.arn_template().split(':').nth(2)
+                        && !field.contains('$')
+                        && !field.is_empty()
+                    {
+                        map.entry(field).or_default().push(rt);
+                    }
+                }
+            }
+            map
+        });
+        map.get(service).map_or(&[], Vec::as_slice)
     }
 
     /// All services, sorted by prefix.

@@ -1,12 +1,14 @@
 //! Actions checked against the IAM catalog: unknown services and actions (with did-you-mean),
-//! wildcards that match nothing, wildcards in the service prefix, and redundant entries.
+//! actions AWS has retired, wildcards that match nothing, wildcards in the service prefix, and
+//! redundant entries.
 
 use super::list_util::{redundant_entries, remove_item_fix};
 use super::{Check, Context, Rule, Sink};
+use crate::catalog::known::retired_action;
 use crate::catalog::{catalog, has_wildcard};
 use crate::finding::{Fix, Severity, Tag};
 use crate::json::JsonString;
-use crate::model::StringList;
+use crate::model::{Effect, StringList};
 
 pub const INVALID_SERVICE_IN_ACTION: Check = Check {
     code: "INVALID_SERVICE_IN_ACTION",
@@ -45,7 +47,11 @@ Reports an action that its service does not have, and suggests the closest actio
 the name (`s3:GetObjekt`), or the same name in another service (`s3:CreateTable` →
 `dynamodb:CreateTable`). Nothing is suggested when nothing is close.
 
-Action names are case-insensitive in IAM: `s3:getobject` is valid and not reported.
+Action names are case-insensitive in IAM: `s3:getobject` is valid and not reported. Actions
+the Service Authorization Reference omits but AWS documents elsewhere are known too
+(`mediaconnect:ManagedDescribeFlow`, from the MediaLive User Guide; the list and its sources are
+in `core/src/catalog/known.rs`), as are those AWS managed policies use. Actions AWS has retired
+are reported as RETIRED_ACTION instead.
 
 ## Why is this bad
 The entry matches no action: the permission the author meant is not granted (or not denied).
@@ -58,6 +64,37 @@ The entry matches no action: the permission the author meant is not granted (or 
 ## Use instead
 ```json
 {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+```
+"#,
+};
+
+pub const RETIRED_ACTION: Check = Check {
+    code: "RETIRED_ACTION",
+    severity: Severity::Warning,
+    summary: "The action was retired by AWS",
+    doc: r#"## What it does
+Reports an action AWS has retired, which the Service Authorization Reference no longer lists:
+the legacy private marketplace actions (`aws-marketplace:CreatePrivateMarketplace`,
+`aws-marketplace:UpdatePrivateMarketplaceSettings`, ..., named by early versions of the AWS
+managed policy AWSPrivateMarketplaceAdminFullAccess, replaced by the AWS Marketplace Catalog API)
+and the security challenge question permissions (`account:PutChallengeQuestions`). The list,
+with the source of each entry, is in `core/src/catalog/known.rs`.
+
+Not reported in `Deny` statements or `NotAction`, where naming a retired action is harmless (SCPs
+written when the action existed keep denying it).
+
+## Why is this bad
+No request is authorized for a retired action any more: granting it grants nothing, and the
+task it stood for now needs other permissions.
+
+## Example
+```json
+{"Effect": "Allow", "Action": "aws-marketplace:CreatePrivateMarketplace", "Resource": "*"}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Action": "aws-marketplace:StartChangeSet", "Resource": "*"}
 ```
 "#,
 };
@@ -142,6 +179,7 @@ pub const RULE: Rule = Rule {
     checks: &[
         &INVALID_SERVICE_IN_ACTION,
         &INVALID_ACTION,
+        &RETIRED_ACTION,
         &WILDCARD_ACTION_MATCHES_NOTHING,
         &WILDCARD_IN_SERVICE_NAME,
         &REDUNDANT_ACTION,
@@ -151,16 +189,28 @@ pub const RULE: Rule = Rule {
 
 fn run(ctx: &Context<'_>, out: &mut Sink) {
     for statement in &ctx.policy.statements {
-        for list in [&statement.action, &statement.not_action].into_iter().flatten() {
-            out.memoized("actions", ctx.text, list.value_span(), |out| check_list(ctx, list, out));
+        let deny = statement.effect() == Some(Effect::Deny);
+        for (list, negated) in [(&statement.action, false), (&statement.not_action, true)] {
+            let Some(list) = list else { continue };
+            // Retired actions are reported only where they would grant: not in a Deny, nor in
+            // NotAction.
+            let quiet_retired = deny || negated;
+            let rule = if quiet_retired {
+                "actions.quiet-retired"
+            } else {
+                "actions"
+            };
+            out.memoized(rule, ctx.text, list.value_span(), |out| {
+                check_list(list, quiet_retired, out);
+            });
         }
     }
 }
 
-/// Findings of one Action or NotAction list; they depend on its text alone.
-fn check_list(ctx: &Context<'_>, list: &StringList<'_>, out: &mut Sink) {
+/// Findings of one Action or NotAction list; they depend on its text (and `quiet_retired`) alone.
+fn check_list(list: &StringList<'_>, quiet_retired: bool, out: &mut Sink) {
     for item in &list.items {
-        check_action(ctx, item, out);
+        check_action(item, quiet_retired, out);
     }
     let values: Vec<&str> = list.values().collect();
     let redundant = redundant_entries(&values, true, |v| v.contains("${"));
@@ -194,7 +244,7 @@ fn did_you_mean(item: &JsonString, suggestion: Option<String>) -> (String, Optio
     }
 }
 
-fn check_action(_ctx: &Context<'_>, item: &JsonString, out: &mut Sink) {
+fn check_action(item: &JsonString, quiet_retired: bool, out: &mut Sink) {
     let value = item.value.as_str();
     // `*` alone, empty strings (EMPTY_* checks), variables (not allowed in actions, reported
     // elsewhere) and strings without a prefix (a format problem) are left to other checks.
@@ -259,6 +309,21 @@ fn check_action(_ctx: &Context<'_>, item: &JsonString, out: &mut Sink) {
         return;
     }
     if service.action(name).is_some() {
+        return;
+    }
+    if let Some(retired) = retired_action(value) {
+        if !quiet_retired {
+            out.report(
+                &RETIRED_ACTION,
+                item.span,
+                format!(
+                    "{} was retired by AWS and no longer authorizes anything; it was replaced by {}",
+                    retired.name, retired.replaced_by
+                ),
+            )
+            .tags
+            .push(Tag::Deprecated);
+        }
         return;
     }
     let suggestion = if out.spend_suggestion() {
@@ -352,6 +417,22 @@ mod tests {
         // Case slips are valid.
         assert!(msg("s3:getobject").is_empty());
         assert!(msg("s3:GetObject").is_empty());
+    }
+
+    #[test]
+    fn retired_and_documented_elsewhere() {
+        let text = policy(r#"["account:PutChallengeQuestions", "mediaconnect:ManagedDescribeFlow"]"#);
+        assert_eq!(
+            spans_of(&text, Identity, "RETIRED_ACTION"),
+            ["\"account:PutChallengeQuestions\""]
+        );
+        assert!(spans_of(&text, Identity, "INVALID_ACTION").is_empty());
+        // A Deny (an SCP written when the action existed) or a NotAction is harmless.
+        let deny = text.replace("\"Allow\"", "\"Deny\"");
+        assert!(spans_of(&deny, Identity, "RETIRED_ACTION").is_empty());
+        assert!(spans_of(&deny, Identity, "INVALID_ACTION").is_empty());
+        let not_action = text.replace("\"Action\"", "\"NotAction\"");
+        assert!(spans_of(&not_action, Identity, "RETIRED_ACTION").is_empty());
     }
 
     #[test]

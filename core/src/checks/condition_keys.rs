@@ -155,6 +155,33 @@ The key is never present in a request, so the condition never matches as intende
 );
 
 check!(
+    INVALID_SERVICE,
+    Error,
+    "The prefix of a condition key is not a service",
+    r#"## What it does
+Reports a condition key whose prefix is neither a known service nor `aws` (`s4:prefix`,
+`iamm:PassedToService`), with the closest service as a fix. Only prefixes shaped like a service
+prefix (letters, digits, `-`) are reported: identity providers' claims
+(`accounts.google.com:sub`, `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud`) and placeholders
+(`<OIDC_provider>:sub`) are not, nor the non-service prefixes the Service Authorization Reference
+lists keys under (`saml:`, `cognito-identity-auth:`, `identitycenter:`, ...).
+
+## Why is this bad
+IAM rejects the policy ("The service does not exist"), or the key never appears in a request.
+
+## Example
+```json
+"Condition": {"StringEquals": {"iamm:PassedToService": "lambda.amazonaws.com"}}
+```
+
+## Use instead
+```json
+"Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
+```
+"#
+);
+
+check!(
     MISSING_TAG_KEY_IN_CONDITION,
     Error,
     "A tag condition key lacks the tag name",
@@ -281,16 +308,28 @@ more than intended. Use the operator without a qualifier.
 check!(
     UNSUPPORTED_ACTION_FOR_CONDITION_KEY,
     Warning,
-    "None of the statement's actions supports the condition key",
+    "Some of the statement's actions do not support the condition key",
     r#"## What it does
-Reports a condition key that none of the statement's actions supports, according to the
-Service Authorization Reference: a service key of another service (`kms:ViaService` with
-`s3:GetObject`), or a tag key (`aws:ResourceTag/...`) with actions that list no tags.
+Reports a condition key that actions of the statement do not support, according to the Service
+Authorization Reference:
+- none of the statement's actions supports it: a service key of a service unrelated to theirs
+  (`kms:ViaService` with `s3:GetObject`), or a tag key (`aws:ResourceTag/...`) with actions that
+  list no tags. Raised only when every action is named literally (no wildcard) and documented. A
+  key of the actions' own service is not reported: the reference's lists of a service's keys per
+  action are incomplete (AWS's own policies use `states:HTTPEndpoint` with
+  `states:InvokeHTTPEndpoint` and `iottwinmaker:linkedServices` with actions that do not list
+  them);
+- some literally named actions do not, while others may: the key belongs to another service
+  than these actions and they do not list it (`s3:GetObject` next to `kms:Decrypt` under
+  `kms:ViaService`). IAM Access Analyzer asks to move such actions to a statement without the key
+  and, as here, does not evaluate actions with wildcards. Only keys of an unrelated service are
+  reported this way; services of one family share keys (`redshift-data:glue-catalog-arn` with
+  `redshift-serverless:GetManagedWorkgroup`, as an AWS managed policy writes it); and the
+  cross-service keys of role sessions (`ec2:SourceInstanceArn`, `lambda:SourceFunctionArn`, ...,
+  IAM User Guide, "AWS global condition context keys") are present in other services' requests.
 
-To stay clear of false positives it is raised only when every action is named literally (no
-wildcard), every action is documented, and the operator would be false for a missing key (not
-with `IfExists`, `Null` or `ForAllValues:`). Global keys other than the tag keys are supported by
-every action.
+In both cases the operator must be false for a missing key (not `IfExists`, `Null` or
+`ForAllValues:`). Global keys other than the tag keys are supported by every action.
 
 A warning, not an error as in IAM Access Analyzer: the reference's lists of keys per action are
 incomplete (AWS managed policies use `iottwinmaker:linkedServices` and `aws:TagKeys` with
@@ -302,14 +341,17 @@ statement never applies.
 
 ## Example
 ```json
-{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
- "Condition": {"StringEquals": {"ec2:Region": "us-east-1"}}}
+{"Effect": "Allow", "Action": ["kms:Decrypt", "s3:GetObject"], "Resource": "*",
+ "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}}
 ```
 
 ## Use instead
 ```json
-{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
- "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}
+{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+   "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}},
+  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+]}
 ```
 "#
 );
@@ -322,6 +364,7 @@ pub const RULE: Rule = Rule {
         &INVALID_CONDITION_KEY_FORMAT,
         &INVALID_GLOBAL_CONDITION_KEY,
         &INVALID_SERVICE_CONDITION_KEY,
+        &INVALID_SERVICE,
         &MISSING_TAG_KEY_IN_CONDITION,
         &DEPRECATED_GLOBAL_CONDITION_KEY,
         &UNSUPPORTED_GLOBAL_CONDITION_KEY,
@@ -346,7 +389,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
             continue;
         };
         // Resolved lazily: only statements with service or tag keys need their actions.
-        let mut actions: Option<Option<Vec<Action>>> = None;
+        let mut actions: Option<NamedActions<'_>> = None;
         for block in &condition.operators {
             let op = check_operator(block.operator, out);
             for entry in &block.entries {
@@ -356,8 +399,8 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
                 if let Some(op) = op {
                     check_qualifier(op, condition, block, entry, &info, out);
                     if (!info.global || info.tag_related) && might_be_false_when_missing(op) {
-                        let acts = actions.get_or_insert_with(|| literal_actions(statement));
-                        check_action_support(acts.as_deref(), entry, out);
+                        let acts = actions.get_or_insert_with(|| named_actions(statement));
+                        check_action_support(acts, entry, &info, out);
                     }
                 }
             }
@@ -475,7 +518,34 @@ fn check_key(ctx: &Context<'_>, entry: &ConditionEntry<'_>, out: &mut Sink) -> O
         .extend(fix);
         return None;
     }
-    let service = c.service(prefix).filter(|s| s.is_documented())?;
+    let Some(service) = c.service(prefix) else {
+        // Identity providers' claims (`accounts.google.com:sub`, `.../id/ABC:aud`) and the
+        // catalog's other non-service prefixes (`saml`, `cognito-identity-auth`) are not services.
+        let provider = !prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let listed = c.services().flat_map(|s| s.condition_keys()).any(|k| {
+            k.name()
+                .split_once(':')
+                .is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix))
+        });
+        if !provider && !listed {
+            let (hint, fix) = match c.suggest_service(prefix) {
+                Some(s) => {
+                    let fixed = format!("{s}:{rest}");
+                    (format!("; did you mean \"{fixed}\"?"), Some(replace_fix(token, &fixed)))
+                }
+                None => (String::new(), None),
+            };
+            out.report(
+                &INVALID_SERVICE,
+                token.span,
+                format!("no service has the prefix \"{prefix}\"{hint}"),
+            )
+            .fixes
+            .extend(fix);
+        }
+        return None;
+    };
+    let service = Some(service).filter(|s| s.is_documented())?;
     // A key another service lists under this prefix is still a real key.
     if c.services().any(|s| s.condition_key(name).is_some()) {
         return None;
@@ -583,40 +653,105 @@ fn might_be_false_when_missing(op: ParsedOperator) -> bool {
     !op.if_exists && op.base.family != Family::Null && op.qualifier != Some(Qualifier::ForAllValues)
 }
 
-/// The statement's actions when every one is a literal, known, documented action.
-fn literal_actions(statement: &Statement<'_>) -> Option<Vec<Action>> {
-    let list = statement.action.as_ref()?;
-    let c = catalog();
-    let mut actions = Vec::with_capacity(list.items.len());
-    for item in &list.items {
-        if has_wildcard(&item.value) {
-            return None;
-        }
-        let action = c.action(&item.value)?;
-        if !action.is_documented() {
-            return None;
-        }
-        actions.push(action);
-    }
-    (!actions.is_empty()).then_some(actions)
+/// Service keys that other services' requests carry: the role-session properties of the IAM
+/// User Guide's "AWS global condition context keys".
+const CROSS_SERVICE_KEYS: &[&str] = &[
+    "codebuild:BuildArn",
+    "codebuild:ProjectArn",
+    "ec2:RoleDelivery",
+    "ec2:SourceInstanceArn",
+    "glue:CredentialIssuingService",
+    "glue:RoleAssumedBy",
+    "identitystore:UserId",
+    "lambda:SourceFunctionArn",
+    "ssm:SourceInstanceArn",
+];
+
+/// The statement's literally named, known, documented actions, and whether every entry of its
+/// `Action` is one (no wildcard, nothing unknown or undocumented).
+struct NamedActions<'a> {
+    actions: Vec<(&'a JsonString, Action)>,
+    all: bool,
 }
 
-fn check_action_support(actions: Option<&[Action]>, entry: &ConditionEntry<'_>, out: &mut Sink) {
-    let Some(actions) = actions else { return };
+fn named_actions<'a>(statement: &Statement<'a>) -> NamedActions<'a> {
+    let mut named = NamedActions {
+        actions: Vec::new(),
+        all: statement.action.is_some(),
+    };
+    let c = catalog();
+    for item in statement.action.iter().flat_map(|list| list.items.iter().copied()) {
+        match c
+            .action(&item.value)
+            .filter(|a| a.is_documented() && !has_wildcard(&item.value))
+        {
+            Some(action) => named.actions.push((item, action)),
+            None => named.all = false,
+        }
+    }
+    named
+}
+
+fn check_action_support(named: &NamedActions<'_>, entry: &ConditionEntry<'_>, info: &KeyInfo, out: &mut Sink) {
     let key = entry.key.value.as_str();
-    if actions.iter().any(|a| a.supports_condition_key(key)) {
+    if CROSS_SERVICE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
         return;
     }
-    let names: Vec<String> = actions.iter().take(5).map(|a| a.full_name()).collect();
-    let more = if actions.len() > 5 { ", ..." } else { "" };
-    out.report(
+    let unsupported: Vec<&(&JsonString, Action)> = named
+        .actions
+        .iter()
+        .filter(|(_, a)| !a.supports_condition_key(key))
+        .collect();
+    if unsupported.is_empty() {
+        return;
+    }
+    // What the reference makes certain: a tag key the actions do not list, or a key of a
+    // service unrelated to the action's (see the check's docs).
+    let family = |prefix: &str| prefix.split('-').next().unwrap_or(prefix).to_ascii_lowercase();
+    let key_family = info.service.filter(|_| !info.global).map(family);
+    let certain = |a: &Action| info.tag_related || key_family.as_ref().is_some_and(|k| *k != family(a.prefix()));
+    if named.all && unsupported.len() == named.actions.len() && named.actions.iter().all(|(_, a)| certain(a)) {
+        let names: Vec<String> = named.actions.iter().take(5).map(|(_, a)| a.full_name()).collect();
+        let more = if named.actions.len() > 5 { ", ..." } else { "" };
+        out.report(
+            &UNSUPPORTED_ACTION_FOR_CONDITION_KEY,
+            entry.key.span,
+            format!(
+                "no action of this statement ({}{more}) supports \"{key}\": the key is never present, so the condition is never true",
+                names.join(", ")
+            ),
+        );
+        return;
+    }
+    // Some actions may support the key: report only the certain ones, actions of a service
+    // unrelated to the key's.
+    if key_family.is_none() {
+        return;
+    }
+    let foreign: Vec<&(&JsonString, Action)> = unsupported.into_iter().filter(|(_, a)| certain(a)).collect();
+    if foreign.is_empty() {
+        return;
+    }
+    let names: Vec<String> = foreign.iter().map(|(_, a)| a.full_name()).collect();
+    let (verb, them) = if names.len() == 1 {
+        ("does", "it")
+    } else {
+        ("do", "them")
+    };
+    let finding = out.report(
         &UNSUPPORTED_ACTION_FOR_CONDITION_KEY,
         entry.key.span,
         format!(
-            "no action of this statement ({}{more}) supports \"{key}\": the key is never present, so the condition is never true",
+            "{} {verb} not support \"{key}\": the condition is never true for {them}; move {them} to a statement without this key",
             names.join(", ")
         ),
     );
+    for (item, action) in foreign {
+        finding.related.push(crate::finding::Related {
+            span: item.span,
+            message: format!("{} does not support {key}", action.full_name()),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -735,6 +870,28 @@ mod tests {
     }
 
     #[test]
+    fn unknown_service_prefixes() {
+        let text = c(r#"{"StringEquals": {"iamm:PassedToService": "lambda.amazonaws.com", "zzqx:Thing": "a"}}"#);
+        assert_eq!(
+            findings_of(&text, Identity, "INVALID_SERVICE"),
+            [
+                (
+                    "no service has the prefix \"iamm\"; did you mean \"iam:PassedToService\"?".to_owned(),
+                    "\"iamm:PassedToService\"".to_owned()
+                ),
+                (
+                    "no service has the prefix \"zzqx\"".to_owned(),
+                    "\"zzqx:Thing\"".to_owned()
+                )
+            ]
+        );
+        let ok = c(
+            r#"{"StringEquals": {"accounts.google.com:sub": "1", "oidc.eks.us-east-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com", "saml:aud": "x", "saml:whatever": "y", "cognito-identity-auth:x": "y"}}"#,
+        );
+        assert!(spans_of(&ok, Identity, "INVALID_SERVICE").is_empty());
+    }
+
+    #[test]
     fn tag_key_without_name() {
         let text = c(r#"{"StringEquals": {"aws:ResourceTag": "prod", "aws:RequestTag/": "x"}}"#);
         assert_eq!(
@@ -788,6 +945,37 @@ mod tests {
         );
         let ok = c(r#"{"ForAllValues:StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}"#);
         assert!(spans_of(&ok, Identity, "FORALLVALUES_WITH_SINGLE_VALUED_KEY").is_empty());
+    }
+
+    #[test]
+    fn actions_of_another_service_than_the_key() {
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": ["kms:Decrypt", "s3:GetObject", "s3:Put*"], "Resource": "*", "Condition": {}}}]}}"#,
+            r#"{"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}"#
+        );
+        let found = findings_of(&text, Identity, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY");
+        assert_eq!(
+            found,
+            [(
+                "s3:GetObject does not support \"kms:ViaService\": the condition is never true for it; move it to a statement without this key".to_owned(),
+                "\"kms:ViaService\"".to_owned()
+            )]
+        );
+        // A key of the same family of services, or a cross-service key: not certain.
+        let family = text
+            .replace("kms:Decrypt", "redshift-data:ExecuteStatement")
+            .replace("s3:GetObject", "redshift-serverless:GetManagedWorkgroup")
+            .replace("kms:ViaService", "redshift-data:glue-catalog-arn");
+        assert!(spans_of(&family, Identity, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY").is_empty());
+        let cross = text.replace("kms:ViaService", "ec2:SourceInstanceArn");
+        assert!(spans_of(&cross, Identity, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY").is_empty());
+        // Keys of the actions' own service: the reference's lists are incomplete, so not reported.
+        let own = cond("s3:GetObject", r#"{"StringEquals": {"s3:prefix": "home/"}}"#)
+            .replace("\"s3:GetObject\"", "[\"s3:GetObject\", \"s3:ListBucket\"]");
+        assert!(spans_of(&own, Identity, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY").is_empty());
+        // IfExists: the condition holds for actions without the key.
+        let if_exists = text.replace("StringEquals", "StringEqualsIfExists");
+        assert!(spans_of(&if_exists, Identity, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY").is_empty());
     }
 
     #[test]

@@ -1,18 +1,20 @@
 //! Conditions that say something simpler than they seem to: a wildcard test that only checks
-//! whether the key is present (`EQUIVALENT_TO_NULL_FALSE` / `EQUIVALENT_TO_NULL_TRUE`), and
-//! numeric values that another value of the same list makes useless
-//! (`REDUNDANT_CONDITION_VALUE_NUM`).
+//! whether the key is present (`EQUIVALENT_TO_NULL_FALSE` / `EQUIVALENT_TO_NULL_TRUE`), one that
+//! is always true (`REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION`) or never true
+//! (`REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION`), and numeric values that another value of
+//! the same list makes useless (`REDUNDANT_CONDITION_VALUE_NUM`).
 //!
-//! Only the clear cases: `StringLike` with `"*"` (true exactly when the key is present) and
-//! `StringNotLike` / `StringNotLikeIfExists` with `"*"` (true exactly when it is missing), without
-//! a set qualifier (for a multivalued key an empty set blurs "present"). `StringLikeIfExists` with
-//! `"*"` is always true, which is another finding (the condition is useless), not a `Null` test.
+//! Only the clear cases. With `"*"` among the values: `StringLike` is true exactly when the key is
+//! present and `StringNotLike` / `StringNotLikeIfExists` exactly when it is missing, without a set
+//! qualifier (for a multivalued key an empty set blurs "present"); `...LikeIfExists` and
+//! `ForAllValues:...Like` are always true (every value matches, and a missing key passes);
+//! `ForAnyValue:...NotLike` is never true (no value fails to match, and a missing key fails).
 
 use super::{Context, Rule, Sink};
 use crate::finding::{Edit, Fix, Tag};
 use crate::json::Value;
 use crate::model::{ConditionEntry, ConditionOperatorBlock, ConditionValue};
-use crate::operator::{Comparison, Family, ParsedOperator, parse};
+use crate::operator::{Comparison, Family, ParsedOperator, Qualifier, parse};
 use crate::span::Span;
 
 check!(
@@ -65,6 +67,56 @@ plainly.
 );
 
 check!(
+    REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION,
+    Suggestion,
+    "A condition key is always matched because of a wildcard",
+    r#"## What it does
+Reports a condition key whose test is always true: `StringLikeIfExists` / `ArnLikeIfExists`, or
+`ForAllValues:StringLike` / `ForAllValues:ArnLike`, with `"*"` among its values. Every present
+value matches `"*"`, and a missing key passes `IfExists` and `ForAllValues`.
+
+## Why is this bad
+The key restricts nothing and suggests a restriction that is not there: remove it, or write the
+values that were meant (IAM User Guide, "IAM policy validation check reference").
+
+## Example
+```json
+"Condition": {"StringLikeIfExists": {"aws:PrincipalTag/team": "*"}}
+```
+
+## Use instead
+```json
+"Condition": {"StringLikeIfExists": {"aws:PrincipalTag/team": "data-*"}}
+```
+"#
+);
+
+check!(
+    REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION,
+    Suggestion,
+    "A condition key never matches because of a wildcard, so the statement never applies",
+    r#"## What it does
+Reports `ForAnyValue:StringNotLike` or `ForAnyValue:ArnNotLike` with `"*"` among its values:
+every value of the request matches `"*"`, so none is "not like" it, and a missing key makes
+`ForAnyValue` false. The condition never matches and the statement never applies.
+
+## Why is this bad
+The statement grants (or denies) nothing: remove it, or write the values that were meant (IAM
+User Guide, "IAM policy validation check reference").
+
+## Example
+```json
+"Condition": {"ForAnyValue:StringNotLike": {"aws:TagKeys": "*"}}
+```
+
+## Use instead
+```json
+"Condition": {"ForAnyValue:StringNotLike": {"aws:TagKeys": "temp-*"}}
+```
+"#
+);
+
+check!(
     REDUNDANT_CONDITION_VALUE_NUM,
     Suggestion,
     "A numeric condition value is made redundant by another",
@@ -94,6 +146,8 @@ pub const RULE: Rule = Rule {
     checks: &[
         &EQUIVALENT_TO_NULL_FALSE,
         &EQUIVALENT_TO_NULL_TRUE,
+        &REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION,
+        &REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION,
         &REDUNDANT_CONDITION_VALUE_NUM,
     ],
     run,
@@ -114,6 +168,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
             };
             for entry in &block.entries {
                 null_equivalent(ctx, op, block, entry, has_null_block, out);
+                always_or_never(op, entry, out);
                 if op.base.family == Family::Numeric {
                     redundant_numbers(op, entry, out);
                 }
@@ -168,6 +223,29 @@ fn null_equivalent(
             format!("\"Null\": {{{key_source}: \"{null_value}\"}}"),
         ));
     }
+}
+
+/// A wildcard test that is always true or never true (see the module docs).
+fn always_or_never(op: ParsedOperator, entry: &ConditionEntry<'_>, out: &mut Sink) {
+    if !matches!(op.base.family, Family::String | Family::Arn) || !entry.values.iter().any(|v| v.text == "*") {
+        return;
+    }
+    let (check, what) = match (op.base.comparison, op.qualifier, op.if_exists) {
+        (Comparison::Like, Some(Qualifier::ForAllValues), _) | (Comparison::Like, None, true) => (
+            &REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION,
+            "is always matched: every value matches \"*\" and a missing key passes; remove it or name the values meant",
+        ),
+        (Comparison::NotLike, Some(Qualifier::ForAnyValue), false) => (
+            &REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION,
+            "never matches: every value matches \"*\" and a missing key fails, so the statement never applies",
+        ),
+        _ => return,
+    };
+    out.report(
+        check,
+        entry.key.span,
+        format!("\"{}\" under {} {what}", entry.key.value, op.canonical()),
+    );
 }
 
 fn redundant_numbers(op: ParsedOperator, entry: &ConditionEntry<'_>, out: &mut Sink) {
@@ -296,6 +374,33 @@ mod tests {
         assert!(apply_fix(&two, Identity, "EQUIVALENT_TO_NULL_TRUE").is_none());
         let ok = c(r#"{"StringNotLike": {"aws:PrincipalTag/team": "a*"}}"#);
         assert!(spans_of(&ok, Identity, "EQUIVALENT_TO_NULL_TRUE").is_empty());
+    }
+
+    #[test]
+    fn wildcards_always_or_never_matched() {
+        let text = c(
+            r#"{"StringLikeIfExists": {"aws:PrincipalTag/team": "*"}, "ForAllValues:StringLike": {"aws:TagKeys": ["a", "*"]},
+                "ForAnyValue:StringNotLike": {"aws:CalledVia": "*"}, "StringLike": {"aws:username": "*"}}"#,
+        );
+        assert_eq!(
+            spans_of(&text, Identity, "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION"),
+            ["\"aws:PrincipalTag/team\"", "\"aws:TagKeys\""]
+        );
+        assert_eq!(
+            spans_of(&text, Identity, "REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION"),
+            ["\"aws:CalledVia\""]
+        );
+        // Plain StringLike "*" tests presence: that is EQUIVALENT_TO_NULL_FALSE, not these.
+        assert_eq!(spans_of(&text, Identity, "EQUIVALENT_TO_NULL_FALSE").len(), 1);
+        let ok = c(
+            r#"{"StringLikeIfExists": {"aws:PrincipalTag/team": "data-*"}, "ForAnyValue:StringNotLike": {"aws:TagKeys": "temp-*"}}"#,
+        );
+        for code in [
+            "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION",
+            "REDUNDANT_STATEMENT_DUE_TO_WILDCARD_IN_CONDITION",
+        ] {
+            assert!(spans_of(&ok, Identity, code).is_empty(), "{code}");
+        }
     }
 
     #[test]

@@ -84,6 +84,33 @@ The comparison never matches.
 );
 
 check!(
+    INVALID_DATE_VALUE,
+    Warning,
+    "A Date operator's value is an epoch time",
+    r#"## What it does
+Reports a value of a `Date*` operator written as epoch seconds (`"1767225600"`, or the JSON
+number `1767225600`), which IAM Access Analyzer reports as a date that "might not resolve as
+expected" (IAM User Guide, "IAM policy validation check reference": use the W3C date format,
+`YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ssTZD`). `aws:EpochTime` is not reported: it is the key made
+for epoch values (IAM User Guide, "aws:EpochTime").
+
+## Why is this bad
+A number of seconds is easy to get wrong by a factor of a thousand (milliseconds) or a time
+zone, and nothing in the policy shows which date it means.
+
+## Example
+```json
+"Condition": {"DateLessThan": {"aws:CurrentTime": "1767225600"}}
+```
+
+## Use instead
+```json
+"Condition": {"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}
+```
+"#
+);
+
+check!(
     TYPE_MISMATCH_BOOLEAN,
     Warning,
     "A Bool operator's value is not true or false",
@@ -272,6 +299,7 @@ pub const RULE: Rule = Rule {
         &TYPE_MISMATCH,
         &TYPE_MISMATCH_NUMBER,
         &TYPE_MISMATCH_DATE,
+        &INVALID_DATE_VALUE,
         &TYPE_MISMATCH_BOOLEAN,
         &TYPE_MISMATCH_STRING,
         &TYPE_MISMATCH_IP_RANGE,
@@ -347,6 +375,17 @@ fn check_entry(
             }
         }
         check_value_format(op, value, out);
+        if op.base.family == Family::Date
+            && !text.is_empty()
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && !entry.key.value.eq_ignore_ascii_case("aws:EpochTime")
+        {
+            out.report(
+                &INVALID_DATE_VALUE,
+                value.node.span,
+                format!("\"{text}\" is an epoch time, which may not resolve as expected: write the date as YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ"),
+            );
+        }
     }
 }
 
@@ -629,6 +668,20 @@ mod tests {
                 "TYPE_MISMATCH_DATE"
             ),
             ["\"31/01/2026\""]
+        );
+        assert_eq!(
+            spans(
+                r#"{"DateLessThan": {"aws:CurrentTime": ["1700000000", "2026-01-31"], "aws:TokenIssueTime": 1700000000}}"#,
+                "INVALID_DATE_VALUE"
+            ),
+            ["\"1700000000\"", "1700000000"]
+        );
+        assert!(
+            spans(
+                r#"{"DateLessThan": {"aws:EpochTime": "1700000000"}}"#,
+                "INVALID_DATE_VALUE"
+            )
+            .is_empty()
         );
         assert_eq!(
             spans(r#"{"Bool": {"aws:SecureTransport": "yes"}}"#, "TYPE_MISMATCH_BOOLEAN"),

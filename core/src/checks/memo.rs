@@ -14,11 +14,13 @@ const MAX_ENTRIES: usize = 4096;
 const MAX_BYTES: usize = 16 << 20;
 
 /// Findings by rule, then by the piece's text (looked up by `&str`, so a replay allocates
-/// nothing but the findings).
+/// nothing but the findings), for the catalog they were computed with.
 #[derive(Default)]
 struct Memo {
     entries: FxHashMap<&'static str, FxHashMap<String, Vec<Finding>>>,
     bytes: usize,
+    /// The address of that catalog: findings depend on it, and a project may use another.
+    catalog: usize,
 }
 
 impl Memo {
@@ -42,9 +44,16 @@ impl Sink {
             compute(self);
             return;
         };
+        let catalog = std::ptr::from_ref(crate::catalog::catalog()).addr();
         let replay = MEMO.with(|memo| {
-            memo.borrow()
-                .entries
+            let mut memo = memo.borrow_mut();
+            if memo.catalog != catalog {
+                *memo = Memo {
+                    catalog,
+                    ..Memo::default()
+                };
+            }
+            memo.entries
                 .get(rule)
                 .and_then(|by_text| by_text.get(piece))
                 .map(|found| found.iter().map(|f| shift(f, span.start, true)).collect::<Vec<_>>())
@@ -66,7 +75,10 @@ impl Sink {
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
             if memo.len() >= MAX_ENTRIES || memo.bytes + piece.len() > MAX_BYTES {
-                *memo = Memo::default();
+                *memo = Memo {
+                    catalog,
+                    ..Memo::default()
+                };
             }
             memo.bytes += piece.len();
             memo.entries.entry(rule).or_default().insert(piece.to_owned(), relative);
@@ -118,13 +130,19 @@ mod tests {
     /// across a Version change would be wrong, in either order.
     #[test]
     fn arn_findings_are_remembered_apart_per_version() {
-        let statement = r#"[{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${aws:PrincipalAccount}:role/x"}]"#;
+        // Without a Version the account is the literal `${aws:PrincipalAccount}`, not 12
+        // digits. With one, `${aws:username}/x` names objects, which s3:ListBucket does not
+        // take; without, that literal (with its `:`) is no bucket or object name at all.
+        let statement = r#"[{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${aws:PrincipalAccount}:role/x"},
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::${aws:username}/x"}]"#;
         let with = format!(r#"{{"Version": "2012-10-17", "Statement": {statement}}}"#);
         let without = format!(r#"{{"Statement": {statement}}}"#);
         for _ in 0..2 {
-            for code in ["INVALID_ARN_ACCOUNT", "RESOURCE_MATCHES_NO_ACTION"] {
-                assert!(findings_of(&with, Identity, code).is_empty(), "{code}");
-                assert_eq!(findings_of(&without, Identity, code).len(), 1, "{code}");
+            for (code, with_version, without_version) in
+                [("INVALID_ARN_ACCOUNT", 0, 1), ("RESOURCE_MATCHES_NO_ACTION", 1, 0)]
+            {
+                assert_eq!(findings_of(&with, Identity, code).len(), with_version, "{code}");
+                assert_eq!(findings_of(&without, Identity, code).len(), without_version, "{code}");
             }
         }
     }

@@ -1,5 +1,6 @@
 use super::{Check, Context, Rule, Sink};
 use crate::finding::Severity;
+use crate::json::Value;
 use crate::span::Span;
 
 pub const MISSING_STATEMENT: Check = Check {
@@ -7,7 +8,8 @@ pub const MISSING_STATEMENT: Check = Check {
     severity: Severity::Error,
     summary: "The policy has no Statement element",
     doc: r#"## What it does
-Reports a policy document without a `Statement` element.
+Reports a policy document without a `Statement` element, or whose `Statement` is an empty
+array (`"Statement": []`), as IAM Access Analyzer does ("Add a statement to the policy").
 
 ## Why is this bad
 A policy's permissions are its statements; IAM rejects a policy without one.
@@ -30,7 +32,18 @@ pub const RULE: Rule = Rule {
 };
 
 fn run(ctx: &Context<'_>, out: &mut Sink) {
-    if ctx.policy.statement.is_some() {
+    if let Some(member) = ctx.policy.statement {
+        if let Some(node) = &member.value
+            && let Value::Array(array) = &node.value
+            && array.items.is_empty()
+            && array.closed
+        {
+            out.report(
+                &MISSING_STATEMENT,
+                node.span,
+                "\"Statement\" is empty: the policy has no statements; add one",
+            );
+        }
         return;
     }
     match ctx.policy.object {
@@ -68,7 +81,30 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_statement_array_has_no_statements() {
+        assert_eq!(
+            spans_of(
+                r#"{"Version": "2012-10-17", "Statement": []}"#,
+                Identity,
+                "MISSING_STATEMENT"
+            ),
+            ["[]"]
+        );
+        // Still being typed: the array is not closed yet.
+        assert!(
+            spans_of(
+                r#"{"Version": "2012-10-17", "Statement": ["#,
+                Identity,
+                "MISSING_STATEMENT"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn statement_present_passes() {
-        assert!(spans_of(r#"{"Statement": []}"#, Identity, "MISSING_STATEMENT").is_empty());
+        let text = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}"#;
+        assert!(spans_of(text, Identity, "MISSING_STATEMENT").is_empty());
+        assert!(spans_of(r#"{"Statement": {}}"#, Identity, "MISSING_STATEMENT").is_empty());
     }
 }

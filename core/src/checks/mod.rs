@@ -45,11 +45,13 @@ mod missing_elements;
 mod missing_statement;
 mod org_policies;
 mod pass_role;
+mod permissive_values;
 mod policy_size;
 mod policy_variables;
 mod principal_placement;
 mod principal_values;
 mod region_kms_values;
+mod resource_policy_kind;
 mod resources;
 mod service_principals;
 mod sid;
@@ -59,6 +61,7 @@ mod tag_key_support;
 mod trust;
 mod type_support;
 mod version;
+mod vpce_owner_keys;
 
 /// A check code with its documentation. `doc` is markdown with the headings
 /// "What it does", "Why is this bad", "Example" and "Use instead"; it feeds `explain`, the docs
@@ -97,6 +100,7 @@ pub static RULES: &[Rule] = &[
     condition_keys::RULE,
     condition_values::RULE,
     resources::RULE,
+    resource_policy_kind::RULE,
     principal_placement::RULE,
     principal_values::RULE,
     trust::RULE,
@@ -105,6 +109,8 @@ pub static RULES: &[Rule] = &[
     service_principals::RULE,
     pass_role::RULE,
     condition_security::RULE,
+    vpce_owner_keys::RULE,
+    permissive_values::RULE,
     tag_key_support::RULE,
     region_kms_values::RULE,
     condition_simplify::RULE,

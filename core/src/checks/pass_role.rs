@@ -82,22 +82,28 @@ pass_role!(
 
 pass_role!(
     PASS_ROLE_WITH_STAR_IN_RESOURCE,
-    "iam:PassRole on Resource \"*\"",
-    "iam:PassRole on Resource \"*\"",
-    r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}"#
+    "iam:PassRole on Resource \"*\" or on every role",
+    "iam:PassRole is allowed on `Resource: \"*\"` or on every role: an IAM ARN whose role part \
+     is only wildcards (`arn:aws:iam::111122223333:role/*`, `arn:aws:iam::*:*`). A path or a \
+     name prefix narrows the roles (`role/service-role/*`, `role/lambda-*`) and is not reported, \
+     as IAM Access Analyzer does not report role names that start with a service's name \
+     (`role/Service*`, IAM User Guide, \"IAM policy validation check reference\"),",
+    r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/*"}"#
 );
 
 pass_role!(
     PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE,
-    "A wildcard action reaches iam:PassRole on Resource \"*\"",
-    "a wildcard action reaches iam:PassRole on Resource \"*\"",
+    "A wildcard action reaches iam:PassRole on Resource \"*\" or on every role",
+    "a wildcard action reaches iam:PassRole on `Resource: \"*\"` or on every role (as \
+     PASS_ROLE_WITH_STAR_IN_RESOURCE defines it)",
     r#"{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}"#
 );
 
 pass_role!(
     PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION,
-    "NotAction reaches iam:PassRole on Resource \"*\"",
-    "NotAction reaches iam:PassRole on Resource \"*\"",
+    "NotAction reaches iam:PassRole on Resource \"*\" or on every role",
+    "NotAction reaches iam:PassRole on `Resource: \"*\"` or on every role (as \
+     PASS_ROLE_WITH_STAR_IN_RESOURCE defines it)",
     r#"{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#
 );
 
@@ -165,13 +171,41 @@ pub const RULE: Rule = Rule {
 struct Family {
     action: &'static str,
     key: &'static str,
+    /// Whether an ARN reaches every resource of the action as `"*"` does.
+    covers_all: fn(&str) -> bool,
     checks: [[&'static Check; 2]; 3],
+}
+
+/// Whether a resource ARN names every IAM role: its role part (after `role/`, or the whole
+/// resource part) is only wildcards and slashes, and the service field is `iam` or a wildcard.
+fn every_role(arn: &str) -> bool {
+    if arn == "*" {
+        return true;
+    }
+    let mut fields = arn.splitn(6, ':');
+    let (Some("arn"), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return false;
+    };
+    let only_wildcards = |s: &str| !s.is_empty() && s.bytes().all(|b| matches!(b, b'*' | b'?' | b'/'));
+    (service == "iam" || service.bytes().all(|b| b == b'*'))
+        && (only_wildcards(resource)
+            || resource
+                .strip_prefix("role")
+                .is_some_and(|r| only_wildcards(r) && r.starts_with(['/', '*'])))
 }
 
 const FAMILIES: [Family; 2] = [
     Family {
         action: "iam:PassRole",
         key: "iam:PassedToService",
+        covers_all: every_role,
         checks: [
             [&PASS_ROLE_WITH_NOT_RESOURCE, &PASS_ROLE_WITH_STAR_IN_RESOURCE],
             [
@@ -187,6 +221,7 @@ const FAMILIES: [Family; 2] = [
     Family {
         action: "iam:CreateServiceLinkedRole",
         key: "iam:AWSServiceName",
+        covers_all: |arn| arn == "*",
         checks: [
             [&CREATE_SLR_WITH_NOT_RESOURCE, &CREATE_SLR_WITH_STAR_IN_RESOURCE],
             [
@@ -209,12 +244,15 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
         if statement.effect() != Some(Effect::Allow) {
             continue;
         }
-        let resource = match statement.resources() {
-            Some((_, true)) => 0,
-            Some((list, false)) if list.items.iter().any(|r| r.value == "*") => 1,
-            _ => continue,
-        };
         for family in &FAMILIES {
+            let (resource, widest) = match statement.resources() {
+                Some((_, true)) => (0, None),
+                Some((list, false)) => match list.items.iter().find(|r| (family.covers_all)(&r.value)) {
+                    Some(r) => (1, Some(r.value.as_str())),
+                    None => continue,
+                },
+                None => continue,
+            };
             if uses_key(statement, family.key) {
                 continue;
             }
@@ -230,10 +268,10 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
             let Some(check) = family.checks.get(row).and_then(|r| r.get(resource)) else {
                 continue;
             };
-            let scope = if resource == 0 {
-                "every resource but the ones in \"NotResource\""
-            } else {
-                "\"Resource\": \"*\""
+            let scope = match widest {
+                None => "every resource but the ones in \"NotResource\"".to_owned(),
+                Some("*") => "\"Resource\": \"*\"".to_owned(),
+                Some(arn) => format!("every role (\"{arn}\")"),
             };
             out.report(
                 check,
@@ -298,6 +336,49 @@ mod tests {
                 assert_eq!(spans_of(&text, Identity, &slr).len(), 1, "{slr}");
             }
             assert!(spans_of(&text, Resource, code).is_empty());
+        }
+    }
+
+    #[test]
+    fn every_role_is_as_wide_as_a_star() {
+        for arn in [
+            "arn:aws:iam::111122223333:role/*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::*:*",
+            "arn:*:iam::111122223333:role*",
+            "arn:aws:*:*:*:*",
+        ] {
+            let text = policy(&format!(
+                r#"{{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "{arn}"}}"#
+            ));
+            assert_eq!(
+                spans_of(&text, Identity, "PASS_ROLE_WITH_STAR_IN_RESOURCE"),
+                ["\"iam:PassRole\""],
+                "{arn}"
+            );
+        }
+        let text = policy(r#"{"Effect": "Allow", "Action": "iam:*", "Resource": "arn:aws:iam::*:role/*"}"#);
+        assert_eq!(
+            spans_of(&text, Identity, "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE").len(),
+            1
+        );
+        // Only "*" reaches every service-linked role.
+        assert!(spans_of(&text, Identity, "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE").is_empty());
+        // A path or a name prefix narrows the roles (Access Analyzer's exemption for
+        // service-named roles), and so does the condition key.
+        for arn in [
+            "arn:aws:iam::111122223333:role/service-role/*",
+            "arn:aws:iam::*:role/Service*",
+            "arn:aws:iam::111122223333:role/lambda-*",
+            "arn:aws:iam::111122223333:user/*",
+        ] {
+            let text = policy(&format!(
+                r#"{{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "{arn}"}}"#
+            ));
+            assert!(
+                spans_of(&text, Identity, "PASS_ROLE_WITH_STAR_IN_RESOURCE").is_empty(),
+                "{arn}"
+            );
         }
     }
 

@@ -72,6 +72,14 @@ check!(
 Reports a `Service` principal that is not a lowercase DNS name of an AWS service, such as
 `lambda.amazonaws.com` (or `ec2.amazonaws.com.cn`, `logs.us-east-1.amazonaws.com`).
 
+Also the values of the condition keys that hold service principals (`aws:PrincipalServiceName`,
+`aws:PrincipalServiceNamesList`, `aws:CalledVia`, `aws:CalledViaFirst`, `aws:CalledViaLast`,
+`iam:PassedToService`, `iam:AWSServiceName`, `organizations:ServicePrincipal`), and of
+`kms:ViaService`, whose format includes the Region: `SERVICE.REGION.amazonaws.com`
+(`ec2.us-east-1.amazonaws.com`; IAM User Guide, "IAM policy validation check reference", and AWS
+KMS Developer Guide, "kms:ViaService"). Values with wildcards or policy variables are not
+checked.
+
 ## Why is this bad
 The service rejects the policy, or the principal matches no service.
 
@@ -303,7 +311,20 @@ const SERVICE_SUFFIXES: &[&str] = &[
     ".sc2s.sgov.gov",
 ];
 
+/// Condition keys whose values are service principals.
+const SERVICE_PRINCIPAL_KEYS: &[&str] = &[
+    "aws:CalledVia",
+    "aws:CalledViaFirst",
+    "aws:CalledViaLast",
+    "aws:PrincipalServiceName",
+    "aws:PrincipalServiceNamesList",
+    "iam:AWSServiceName",
+    "iam:PassedToService",
+    "organizations:ServicePrincipal",
+];
+
 fn run(ctx: &Context<'_>, out: &mut Sink) {
+    service_principal_values(ctx, out);
     let ty = ctx.policy_type;
     // Identity policies, boundaries and SCPs reject the element whole; RCPs accept only "*".
     if !matches!(ty, PolicyType::Resource | PolicyType::Trust | PolicyType::Endpoint) {
@@ -479,11 +500,7 @@ fn service_value(value: &JsonString, out: &mut Sink) {
         return;
     }
     let v = value.value.as_str();
-    let well_formed = SERVICE_SUFFIXES.iter().any(|s| v.len() > s.len() && v.ends_with(s))
-        && v.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-        && !v.starts_with(['.', '-']);
-    if well_formed {
+    if is_service_principal(v) {
         return;
     }
     let lower = v.to_ascii_lowercase();
@@ -510,6 +527,74 @@ fn service_value(value: &JsonString, out: &mut Sink) {
             format!("\"{fixed}\""),
         ));
     }
+}
+
+/// The values of condition keys that hold service principals, and of `kms:ViaService`.
+fn service_principal_values(ctx: &Context<'_>, out: &mut Sink) {
+    for statement in &ctx.policy.statements {
+        let Some(condition) = &statement.condition else {
+            continue;
+        };
+        // String operators compare service principals; `Null` takes "true" or "false".
+        let string_blocks = condition.operators.iter().filter(|b| {
+            crate::operator::parse(&b.operator.value)
+                .is_some_and(|op| op.base.family == crate::operator::Family::String)
+        });
+        for entry in string_blocks.flat_map(|b| &b.entries) {
+            let key = entry.key.value.as_str();
+            let via_service = key.eq_ignore_ascii_case("kms:ViaService");
+            if !via_service && !SERVICE_PRINCIPAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                continue;
+            }
+            for value in &entry.values {
+                let v = value.text.as_ref();
+                if v.is_empty() || has_wildcard(v) || v.contains("${") {
+                    continue;
+                }
+                let expected = if via_service {
+                    (!is_regional_service_principal(v))
+                        .then_some("SERVICE.REGION.amazonaws.com, such as ec2.us-east-1.amazonaws.com")
+                } else {
+                    (!is_service_principal(v)).then_some("a service's DNS name, such as lambda.amazonaws.com")
+                };
+                if let Some(expected) = expected {
+                    out.report(
+                        &INVALID_SERVICE_PRINCIPAL_FORMAT,
+                        value.node.span,
+                        format!("\"{v}\" is not a service principal as {key} takes it: use {expected}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A lowercase DNS name ending with a service principal suffix (`lambda.amazonaws.com`).
+fn is_service_principal(v: &str) -> bool {
+    SERVICE_SUFFIXES.iter().any(|s| v.len() > s.len() && v.ends_with(s))
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && !v.starts_with(['.', '-'])
+}
+
+/// `SERVICE.REGION.amazonaws.com` (or `.amazonaws.com.cn`), as `kms:ViaService` takes it.
+fn is_regional_service_principal(v: &str) -> bool {
+    let Some(rest) = v
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| v.strip_suffix(".amazonaws.com.cn"))
+    else {
+        return false;
+    };
+    rest.rsplit_once('.').is_some_and(|(service, region)| {
+        !service.is_empty()
+            && service
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && region.split('-').count() >= 3
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
 }
 
 fn canonical_value(value: &JsonString, out: &mut Sink) {
@@ -615,7 +700,7 @@ fn redundant_sessions(values: &[&JsonString], out: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use crate::checks::test_support::spans_of;
-    use crate::policy_type::PolicyType::{self, Resource, Trust};
+    use crate::policy_type::PolicyType::{self, Identity, Resource, Trust};
 
     fn with_principal(principal: &str) -> String {
         format!(
@@ -700,6 +785,21 @@ mod tests {
         assert_eq!(spans(bad, Trust, "INVALID_SERVICE_PRINCIPAL_FORMAT").len(), 3);
         let good = r#"{"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com.cn", "logs.us-east-1.amazonaws.com"]}"#;
         assert!(spans(good, Trust, "INVALID_SERVICE_PRINCIPAL_FORMAT").is_empty());
+    }
+
+    #[test]
+    fn service_principals_in_condition_values() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+            "Condition": {"StringEquals": {"kms:ViaService": ["s3.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+                                           "aws:CalledViaFirst": ["athena", "athena.amazonaws.com"]},
+                          "StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}}}]}"#;
+        assert_eq!(
+            crate::checks::test_support::spans_of(text, Identity, "INVALID_SERVICE_PRINCIPAL_FORMAT"),
+            ["\"s3.amazonaws.com\"", "\"athena\""]
+        );
+        let pass = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+            "Condition": {"StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com", "ec2.amazonaws.com.cn"]}}}]}"#;
+        assert!(crate::checks::test_support::spans_of(pass, Identity, "INVALID_SERVICE_PRINCIPAL_FORMAT").is_empty());
     }
 
     #[test]

@@ -2,13 +2,11 @@
 //! region, account, resource part), statements whose resources no action can take, and
 //! redundant resource entries.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 use super::list_util::{redundant_entries, remove_item_fix};
 use super::{Check, Context, Rule, Sink};
 use crate::catalog::{
-    Presence, ResourceType, arn_matches_template, catalog, has_wildcard, is_known_partition, region_partition,
+    Action, Presence, REGIONS, ResourceType, arn_matches_template, catalog, distance, has_wildcard, is_known_partition,
+    region_partition,
 };
 use crate::finding::{Fix, Tag};
 use crate::json::JsonString;
@@ -45,20 +43,22 @@ check!(
     "An ARN has fewer than six fields",
     r#"## What it does
 Reports an ARN with fewer than the six colon-separated fields
-`arn:partition:service:region:account:resource`. ARNs with a `*` are not reported: the `*` may
-stand for the missing colons.
+`arn:partition:service:region:account:resource`. A wildcard may stand for the missing colons
+(`arn:aws:s3:*`, `arn:aws:iam::*`), but not one that comes after text no field before the
+resource can hold: in `arn:aws:s3:bucket/*` the `*` would put the colons after `bucket/`, in the
+region field.
 
 ## Why is this bad
 IAM rejects the policy.
 
 ## Example
 ```json
-"Resource": "arn:aws:s3:my-bucket"
+"Resource": "arn:aws:s3:my-bucket/*"
 ```
 
 ## Use instead
 ```json
-"Resource": "arn:aws:s3:::my-bucket"
+"Resource": "arn:aws:s3:::my-bucket/*"
 ```
 "#
 );
@@ -114,17 +114,19 @@ check!(
     Error,
     "The region of an ARN is not valid",
     r#"## What it does
-Reports an ARN whose region field is not a region name (`us-east-1`), or names a region of
-another partition than the ARN's (`arn:aws-cn:...:us-east-1:...`). A well-formed but unknown
-region name (`xx-newplace-1`) is not reported: regions are added more often than this tool is
-updated.
+Reports an ARN whose region field is not a region name (`us-east-1`), names a region of
+another partition than the ARN's (`arn:aws-cn:...:us-east-1:...`), or misspells the direction
+word of a region (`us-esat-1`, `eu-centrl-1`), with the region meant as a fix. A well-formed
+unknown region with a known direction word (`xx-newplace-1`, `ap-east-9`) is not reported:
+regions are added more often than this tool is updated, and new ones reuse the words east,
+west, north, south, central and their combinations.
 
 ## Why is this bad
 The entry matches nothing.
 
 ## Example
 ```json
-"Resource": "arn:aws:logs:us-east1:123456789012:log-group:app"
+"Resource": "arn:aws:logs:us-esat-1:123456789012:log-group:app"
 ```
 
 ## Use instead
@@ -165,12 +167,19 @@ check!(
 Reports an empty account field in an ARN of a service whose every resource type has an account
 (`arn:aws:iam:::role/R`).
 
+Resources AWS owns have an empty account field by design, and are not reported:
+Systems Manager documents and automation definitions named with the prefixes reserved for AWS
+(`arn:aws:ssm:*::document/AWS-UpdateSSMAgent`, `.../automation-definition/AWS-RestartEC2Instance`;
+`aws`, `amazon` and `amzn` are reserved, see "Creating SSM documents" in the Systems Manager User
+Guide), public parameters (`arn:aws:ssm:*::parameter/aws/service/...`, see "Discovering public
+parameters in Parameter Store"), and AWS-managed Resource Explorer views
+(`arn:aws:resource-explorer-2:*::view/AWSServiceViewForApplicationSignals/...`). AWS managed
+policies name them that way.
+
 ## Why is this bad
 The entry matches nothing of the customer's own; use `*` for any account.
 
-A warning, not an error: resources AWS owns have an empty account field
-(`arn:aws:ssm:*::document/AWS-UpdateSSMAgent`, `arn:aws:ssm:*::parameter/aws/service/...`,
-public EC2 images), and AWS managed policies name them that way.
+A warning, not an error: other AWS-owned resources may have the same shape.
 
 ## Example
 ```json
@@ -282,9 +291,26 @@ check!(
     "No resource of the statement can be acted on by its actions",
     r#"## What it does
 Reports a statement none of whose `Resource` entries can match a resource type of any of its
-actions, and says which ARN shapes the actions take. Actions with no resource types take only
-`*`; undocumented actions, wildcards in ARNs and policy variables are taken to match anything,
-so only statements that certainly never apply are reported.
+actions, and says which ARN shapes the actions take. Only what is certain is reported: for every
+action and every ARN of the statement, the Service Authorization Reference lists the resource
+types the action takes in the ARN's service and the ARN matches none of them
+(`s3:GetObject` on a bucket ARN), or the ARN belongs to a service the action has nothing to do
+with (`ssm:DeregisterManagedInstance` on an EKS cluster).
+
+Not reported, because AWS decides them by rules the reference does not describe:
+- actions the reference lists with no resource type. AWS's own guides and managed policies grant
+  them on ARNs: `s3:ListAllMyBuckets` on `arn:aws:s3:::*` (Amazon S3 User Guide, "Example:
+  Allow users to list all buckets"), `iam:ListRoles` on IAM ARNs, `logs:DescribeLogGroups` on
+  log-group ARNs, `ssmmessages:OpenDataChannel` on `arn:aws:ssm:...:session/...` (Session
+  Manager's `ssm:StartSession` policies);
+- an ARN of the action's own service when the reference lists only other services' types for
+  it (`waf-regional:GetWebACLForResource` on WAF ARNs, as the AWS managed policy
+  AWSWAFReadOnlyAccess grants it);
+- an ARN of a shape the reference knows no type for, or of an AWS-owned resource (account
+  `aws`): `cloudformation:CreateChangeSet` on `arn:aws:cloudformation:*:aws:transform/*`, as AWS's
+  data perimeter examples grant it for the transforms AWS owns;
+- undocumented actions, and ARNs or actions with wildcards or policy variables that could
+  match.
 
 A warning: the reference may lag behind a service.
 
@@ -346,27 +372,6 @@ pub const RULE: Rule = Rule {
     run,
 };
 
-/// Resource types by the service field of their ARN template (which is not always the action
-/// prefix), built once.
-fn arn_services() -> &'static HashMap<&'static str, Vec<ResourceType>> {
-    static MAP: OnceLock<HashMap<&'static str, Vec<ResourceType>>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        let mut map: HashMap<&'static str, Vec<ResourceType>> = HashMap::new();
-        for service in catalog().services() {
-            for rt in service.resource_types() {
-                let template = rt.arn_template();
-                if let Some(field) = template.split(':').nth(2)
-                    && !field.contains('$')
-                    && !field.is_empty()
-                {
-                    map.entry(field).or_default().push(rt);
-                }
-            }
-        }
-        map
-    })
-}
-
 fn presence(types: &[ResourceType], field: fn(ResourceType) -> bool) -> Presence {
     let mut it = types.iter().map(|t| field(*t));
     let Some(first) = it.next() else {
@@ -379,6 +384,85 @@ fn presence(types: &[ResourceType], field: fn(ResourceType) -> bool) -> Presence
         }
     }
     p
+}
+
+/// Whether the resource part of an ARN with an empty account field names a resource AWS owns,
+/// whose ARNs have no account by design: Systems Manager documents and automation definitions
+/// whose names start with a prefix reserved for AWS, public parameters (`/aws/...`), and
+/// AWS-managed Resource Explorer views. A wildcard name could be one of them.
+fn aws_owned(service: &str, resource: &str) -> bool {
+    let reserved = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        name.starts_with(['*', '?']) || ["aws", "amazon", "amzn"].iter().any(|p| lower.starts_with(p))
+    };
+    match service {
+        "ssm" => {
+            ["document/", "automation-definition/"]
+                .iter()
+                .any(|t| resource.strip_prefix(t).is_some_and(reserved))
+                || resource
+                    .strip_prefix("parameter/")
+                    .is_some_and(|p| p.starts_with(['*', '?']) || p.to_ascii_lowercase().starts_with("aws/"))
+        }
+        "resource-explorer-2" => resource.strip_prefix("view/").is_some_and(reserved),
+        _ => false,
+    }
+}
+
+/// Whether a wildcard could stand for the colons an ARN with fewer than six `fields` lacks: the
+/// first wildcard's field must hold, before it, only what that field may contain (letters,
+/// digits, `-`), since the colons it stands for would end that field there.
+fn wildcard_may_hide_fields(fields: &[&str]) -> bool {
+    let Some((i, field)) = fields.iter().enumerate().find(|(_, f)| has_wildcard(f)) else {
+        return false;
+    };
+    let head = field.split(['*', '?']).next().unwrap_or("");
+    i < 5 && head.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// A region name's parts: everything before the direction word, the word, the number
+/// (`us-gov`, `east`, `1`).
+fn region_parts(region: &str) -> Option<(&str, &str, &str)> {
+    let (rest, number) = region.rsplit_once('-')?;
+    let (head, word) = rest.rsplit_once('-')?;
+    (!word.is_empty() && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .then_some((head, word, number))
+}
+
+/// Whether a region's direction word is made of the words regions use (`east`, `southwest`,
+/// `central`), so that a region not yet known can bear it.
+fn is_direction(word: &str) -> bool {
+    let mut rest = word;
+    while !rest.is_empty() {
+        let Some(after) = ["north", "south", "east", "west", "central"]
+            .iter()
+            .find_map(|w| rest.strip_prefix(w))
+        else {
+            return false;
+        };
+        rest = after;
+    }
+    true
+}
+
+/// The region a misspelt region name means: its direction word is not made of direction words
+/// (see [`is_direction`]) but is close to the word of a region of `partition` (any partition when
+/// it is a wildcard) with the same beginning and number.
+fn near_miss_region(region: &str, partition: &str) -> Option<&'static str> {
+    let (head, word, number) = region_parts(region)?;
+    if is_direction(word) {
+        return None;
+    }
+    REGIONS
+        .iter()
+        .filter(|(_, p)| has_wildcard(partition) || *p == partition)
+        .filter_map(|(r, _)| {
+            let (h, known, n) = region_parts(r)?;
+            (h == head && n == number).then_some(())?;
+            distance(word, known, 2).map(|d| (*r, d))
+        })
+        .min_by_key(|(_, d)| *d)
+        .map(|(r, _)| r)
 }
 
 /// The ARN with every policy variable's bytes replaced by `*` (same length, so offsets hold):
@@ -482,7 +566,8 @@ fn check_arn(ctx: &Context<'_>, item: &JsonString, mask: &str, out: &mut Sink) {
         })
     };
     if fields.len() < 6 {
-        if !has_wildcard(mask) {
+        let texts: Vec<&str> = (0..fields.len()).map(field).collect();
+        if !wildcard_may_hide_fields(&texts) {
             out.report(
                 &MISSING_ARN_FIELD,
                 item.span,
@@ -520,10 +605,18 @@ fn check_arn(ctx: &Context<'_>, item: &JsonString, mask: &str, out: &mut Sink) {
         ));
         return;
     }
-    let Some(types) = arn_services().get(service) else {
+    let types = catalog().resource_types_by_arn_service(service);
+    if types.is_empty() {
         return;
-    };
-    let reported = check_region(region, partition, types, (span_of(3), empty_span(3)), out)
+    }
+    let region_spans = (span_of(3), empty_span(3));
+    // Resources AWS owns: no account by design, or the account `aws` (managed policies,
+    // CloudFormation transforms), of types the reference may not list.
+    if (account.is_empty() && aws_owned(service, field(5))) || account == "aws" {
+        check_region(region, partition, types, region_spans, out);
+        return;
+    }
+    let reported = check_region(region, partition, types, region_spans, out)
         | check_account(account, types, (span_of(4), empty_span(4)), out);
     let matches = |arn: &str| types.iter().any(|t| arn_matches_template(arn, t.arn_template()));
     if reported || matches(mask) {
@@ -674,6 +767,19 @@ fn check_region(region: &str, partition: &str, types: &[ResourceType], spans: (S
             );
             true
         }
+        None => match near_miss_region(region, partition) {
+            Some(meant) => {
+                out.report(
+                    &INVALID_ARN_REGION,
+                    field_span,
+                    format!("\"{region}\" is not a region; did you mean \"{meant}\"?"),
+                )
+                .fixes
+                .push(Fix::replace(format!("Change to \"{meant}\""), field_span, meant));
+                true
+            }
+            None => false,
+        },
         _ => false,
     }
 }
@@ -705,50 +811,65 @@ fn check_account(account: &str, types: &[ResourceType], spans: (Span, Span), out
     false
 }
 
-/// What the statement's actions can act on.
-struct ActionShapes {
-    /// Some action takes only `*`.
-    star_only: Vec<String>,
-    /// ARN templates, deduplicated, with one action that takes each.
-    templates: Vec<(&'static str, String)>,
-}
-
-fn action_shapes(statement: &Statement<'_>) -> Option<ActionShapes> {
+/// The statement's actions when every one is known and documented (wildcards expanded); `None`
+/// when one is `*`, has a variable, is unknown (other checks report it) or undocumented.
+fn statement_actions(statement: &Statement<'_>) -> Option<Vec<Action>> {
     let list = statement.action.as_ref()?;
     let c = catalog();
-    let mut shapes = ActionShapes {
-        star_only: Vec::new(),
-        templates: Vec::new(),
-    };
-    let mut seen: std::collections::HashSet<&'static str> = std::collections::HashSet::new();
+    let mut actions = Vec::new();
     for item in &list.items {
         let value = item.value.as_str();
         if value.bytes().all(|b| b == b'*') || value.contains("${") {
             return None;
         }
-        let mut any = false;
+        let before = actions.len();
         for action in c.actions_matching(value) {
-            any = true;
             if !action.is_documented() {
                 return None;
             }
-            let mut has_types = false;
-            for ar in action.resource_types() {
-                has_types = true;
-                let t = ar.resource_type().arn_template();
-                if seen.insert(t) {
-                    shapes.templates.push((t, action.full_name()));
-                }
-            }
-            if !has_types && shapes.star_only.len() < 3 {
-                shapes.star_only.push(action.full_name());
-            }
+            actions.push(action);
         }
-        if !any {
-            return None; // Unknown actions: other checks report them.
+        if actions.len() == before {
+            return None;
         }
     }
-    Some(shapes)
+    Some(actions)
+}
+
+/// The service field of an ARN or ARN template, unless it is a wildcard or a placeholder.
+fn arn_service(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(2)
+        .filter(|s| !s.is_empty() && !s.contains(['*', '?', '$']))
+}
+
+/// Whether `action` certainly cannot act on a resource the policy ARN `arn` names (see the
+/// check's docs): the reference lists the action's resource types in the ARN's service and the
+/// ARN matches none, or the ARN belongs to another service than the action's and its types'.
+fn certainly_not_for(action: Action, arn: &str) -> bool {
+    let templates: Vec<&str> = action
+        .resource_types()
+        .map(|ar| ar.resource_type().arn_template())
+        .collect();
+    if templates.is_empty() || templates.iter().any(|t| arn_matches_template(arn, t)) {
+        return false;
+    }
+    let Some(service) = arn_service(arn) else {
+        return false;
+    };
+    if arn.split(':').nth(4) == Some("aws") {
+        return false;
+    }
+    if templates.iter().any(|t| arn_service(t) == Some(service)) {
+        // The reference lists what the action takes in this service: certain when the ARN is
+        // of another documented type of it (a bucket, not an object), not when the reference
+        // knows no type of this shape (a CloudFormation transform).
+        return catalog()
+            .resource_types_by_arn_service(service)
+            .iter()
+            .any(|rt| rt.matches_arn(arn));
+    }
+    service != action.prefix()
 }
 
 fn check_actions_match(statement: &Statement<'_>, masks: &[String], out: &mut Sink) {
@@ -760,25 +881,24 @@ fn check_actions_match(statement: &Statement<'_>, masks: &[String], out: &mut Si
     if masks.iter().any(|m| !m.starts_with("arn:")) {
         return;
     }
-    let Some(shapes) = action_shapes(statement) else { return };
-    let matched = masks
-        .iter()
-        .any(|m| shapes.templates.iter().any(|(t, _)| arn_matches_template(m, t)));
-    if matched {
+    let Some(actions) = statement_actions(statement) else {
+        return;
+    };
+    if actions.is_empty() || !actions.iter().all(|a| masks.iter().all(|m| certainly_not_for(*a, m))) {
         return;
     }
-    let mut parts: Vec<String> = shapes
-        .templates
-        .iter()
-        .take(4)
-        .map(|(t, a)| format!("{a} takes {t}"))
-        .collect();
-    if shapes.templates.len() > 4 {
-        parts.push("...".into());
+    let mut shapes: Vec<(&'static str, String)> = Vec::new();
+    for action in &actions {
+        for ar in action.resource_types() {
+            let template = ar.resource_type().arn_template();
+            if !shapes.iter().any(|(t, _)| *t == template) {
+                shapes.push((template, action.full_name()));
+            }
+        }
     }
-    if !shapes.star_only.is_empty() {
-        let verb = if shapes.star_only.len() == 1 { "takes" } else { "take" };
-        parts.push(format!("{} {verb} only \"*\"", shapes.star_only.join(", ")));
+    let mut parts: Vec<String> = shapes.iter().take(4).map(|(t, a)| format!("{a} takes {t}")).collect();
+    if shapes.len() > 4 {
+        parts.push("...".into());
     }
     out.report(
         &RESOURCE_MATCHES_NO_ACTION,
@@ -898,13 +1018,24 @@ mod tests {
             "{}",
             found[0].0
         );
-        let text = p("s3:ListAllMyBuckets", r#""arn:aws:s3:::my-bucket""#);
-        assert!(
-            findings_of(&text, Identity, "RESOURCE_MATCHES_NO_ACTION")[0]
-                .0
-                .contains("s3:ListAllMyBuckets takes only \"*\"")
-        );
+        // Another service than the action's, which the action takes nothing of.
+        let text = p("ssm:DeregisterManagedInstance", r#""arn:aws:eks:*:*:cluster/*""#);
+        assert_eq!(spans_of(&text, Identity, "RESOURCE_MATCHES_NO_ACTION").len(), 1);
         for ok in [
+            // Actions without resource types: AWS decides them by service-specific rules, and
+            // its own guides grant them on ARNs.
+            p("s3:ListAllMyBuckets", r#""arn:aws:s3:::*""#),
+            p("iam:ListRoles", r#""arn:aws:iam::111122223333:role/*""#),
+            p(
+                "logs:DescribeLogGroups",
+                r#""arn:aws:logs:us-east-1:111122223333:log-group:*""#,
+            ),
+            p(
+                "ssmmessages:OpenDataChannel",
+                r#""arn:aws:ssm:us-east-1:111122223333:session/alice-*""#,
+            ),
+            // The action's own service, whose types the reference does not list for it.
+            p("waf-regional:GetWebACLForResource", r#""arn:aws:waf-regional:*:*:*/*""#),
             p("s3:GetObject", r#""arn:aws:s3:::my-bucket/*""#),
             p(
                 "s3:GetObject",
@@ -917,6 +1048,100 @@ mod tests {
         ] {
             assert!(spans_of(&ok, Identity, "RESOURCE_MATCHES_NO_ACTION").is_empty(), "{ok}");
         }
+    }
+
+    #[test]
+    fn wildcards_hide_missing_colons_only_where_fields_can_end() {
+        assert_eq!(
+            spans(r#""arn:aws:s3:bucket/*""#, "MISSING_ARN_FIELD"),
+            ["\"arn:aws:s3:bucket/*\""]
+        );
+        for ok in [
+            r#""arn:aws:s3:*""#,
+            r#""arn:aws:iam::*""#,
+            r#""arn:*""#,
+            r#""arn:aws:s3::*/x""#,
+        ] {
+            assert!(spans(ok, "MISSING_ARN_FIELD").is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn near_misses_of_regions_are_reported_new_regions_are_not() {
+        let text = p(
+            "logs:PutLogEvents",
+            r#"["arn:aws:logs:us-esat-1:123456789012:log-group:a", "arn:aws-us-gov:logs:us-gov-wset-1:123456789012:log-group:a"]"#,
+        );
+        let found = findings_of(&text, Identity, "INVALID_ARN_REGION");
+        assert_eq!(
+            found,
+            [
+                (
+                    "\"us-esat-1\" is not a region; did you mean \"us-east-1\"?".to_owned(),
+                    "us-esat-1".to_owned()
+                ),
+                (
+                    "\"us-gov-wset-1\" is not a region; did you mean \"us-gov-west-1\"?".to_owned(),
+                    "us-gov-wset-1".to_owned()
+                )
+            ]
+        );
+        let fixed = crate::checks::fix_support::apply_fix(
+            &p(
+                "logs:PutLogEvents",
+                r#""arn:aws:logs:eu-centrl-1:123456789012:log-group:a""#,
+            ),
+            Identity,
+            "INVALID_ARN_REGION",
+        );
+        assert!(fixed.is_some_and(|f| f.contains(":eu-central-1:")));
+        // Unknown regions with known words (future regions) stay accepted.
+        let ok = p(
+            "logs:PutLogEvents",
+            r#"["arn:aws:logs:ap-east-9:123456789012:log-group:a", "arn:aws:logs:xx-newplace-1:123456789012:log-group:a", "arn:aws:logs:eu-southwest-1:123456789012:log-group:a"]"#,
+        );
+        assert!(spans_of(&ok, Identity, "INVALID_ARN_REGION").is_empty());
+    }
+
+    #[test]
+    fn arns_of_the_account_aws_are_aws_owned() {
+        let text = p(
+            "cloudformation:CreateChangeSet",
+            r#""arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31""#,
+        );
+        for code in [
+            "INVALID_ARN_RESOURCE",
+            "RESOURCE_MATCHES_NO_ACTION",
+            "INVALID_ARN_ACCOUNT",
+        ] {
+            assert!(spans_of(&text, Identity, code).is_empty(), "{code}");
+        }
+    }
+
+    #[test]
+    fn aws_owned_resources_need_no_account() {
+        for arn in [
+            "arn:aws:ssm:*::document/AWS-RunShellScript",
+            "arn:aws:ssm:us-east-1::document/AmazonCloudWatch-ManageAgent",
+            "arn:aws:ssm:*::automation-definition/AWS-RestartEC2Instance:$DEFAULT",
+            "arn:aws:ssm:*::parameter/aws/service/ami-amazon-linux-latest/*",
+            "arn:aws:ssm:*::document/*",
+            "arn:aws:resource-explorer-2:*::view/AWSServiceViewForApplicationSignals/service-view",
+        ] {
+            let text = p("ssm:SendCommand", &format!("\"{arn}\""));
+            for code in ["MISSING_ARN_ACCOUNT", "INVALID_ARN_RESOURCE"] {
+                assert!(spans_of(&text, Identity, code).is_empty(), "{code} on {arn}");
+            }
+        }
+        // A customer's document has an account.
+        let text = p("ssm:SendCommand", r#""arn:aws:ssm:*::document/MyRunbook""#);
+        assert_eq!(spans_of(&text, Identity, "MISSING_ARN_ACCOUNT"), ["::"]);
+        // The region is still checked.
+        let text = p(
+            "ssm:SendCommand",
+            r#""arn:aws:ssm:us-esat-1::document/AWS-RunShellScript""#,
+        );
+        assert_eq!(spans_of(&text, Identity, "INVALID_ARN_REGION"), ["us-esat-1"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Resource-based policies that grant to AWS service principals: the confused-deputy guard
-//! (`aws:SourceArn` / `aws:SourceAccount` / `aws:SourceOrgID`) and keys that do not identify the
-//! calling resource. Also `s3:prefix` where omitting it slips past a deny.
+//! (`aws:SourceArn` / `aws:SourceAccount` / `aws:SourceOrgID`), keys that do not identify the
+//! calling resource, and keys a service principal's requests never carry. Also `s3:prefix` where
+//! omitting it slips past a deny.
 
 use super::type_support::{key_uses, uses_key};
 use super::{Context, Rule, Sink};
@@ -69,6 +70,44 @@ not your resource: `aws:SourceIp` is an AWS address, `aws:SourceVpc` is absent. 
 );
 
 check!(
+    UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL,
+    Error,
+    "A condition key a service principal's requests never carry",
+    r#"## What it does
+Reports, in a statement of a resource-based policy whose principals are all service principals, a
+condition key that only IAM users, roles and their sessions have: `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths`
+(present "only if the principal is a member of an organization"), `aws:PrincipalTag/...`
+(tags of an IAM user or role), `aws:username` (IAM users), and the role-session keys
+`aws:MultiFactorAuthPresent`, `aws:MultiFactorAuthAge`, `aws:TokenIssueTime`,
+`aws:SourceIdentity`, `aws:FederatedProvider` and `aws:AssumedRoot` (IAM User Guide, "AWS global
+condition context keys", the Availability of each key). IAM Access Analyzer gives
+`aws:PrincipalOrgID` with `cloudfront.amazonaws.com` as its example. Role trust policies are not
+reported: a service that assumes a role for someone passes their attributes (IAM Roles Anywhere
+sets `aws:PrincipalTag/x509Subject/CN` from the certificate, IAM Roles Anywhere User Guide, "Trust
+model").
+
+## Why is this bad
+The key is never in the service's request: the condition is always false (or, with `IfExists`
+or a negated operator, always true), so the statement does not do what it says. To limit a
+service to your resources, use `aws:SourceArn`, `aws:SourceAccount` or `aws:SourceOrgID`.
+
+<!-- policy-type: resource -->
+
+## Example
+```json
+{"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+ "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+ "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*", "Condition": {"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}}
+```
+"#
+);
+
+check!(
     S3_PREFIX_IN_NEGATIVE_CONTEXT,
     SecurityWarning,
     "s3:prefix in a Deny or with a negated operator",
@@ -99,6 +138,7 @@ pub const RULE: Rule = Rule {
     checks: &[
         &RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL,
         &RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL,
+        &UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL,
         &S3_PREFIX_IN_NEGATIVE_CONTEXT,
     ],
     run,
@@ -118,7 +158,58 @@ const CALLER_KEYS: &[&str] = &[
     "aws:SourceVpce",
 ];
 
+/// Keys only IAM users, roles and their sessions have (see the check's docs); templates end
+/// with `/`.
+const IDENTITY_ONLY_KEYS: &[&str] = &[
+    "aws:AssumedRoot",
+    "aws:FederatedProvider",
+    "aws:MultiFactorAuthAge",
+    "aws:MultiFactorAuthPresent",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalTag/",
+    "aws:SourceIdentity",
+    "aws:TokenIssueTime",
+    "aws:username",
+];
+
+fn identity_only(key: &str) -> bool {
+    IDENTITY_ONLY_KEYS.iter().any(|k| match k.strip_suffix('/') {
+        Some(head) => key
+            .get(..head.len() + 1)
+            .is_some_and(|h| h.eq_ignore_ascii_case(k) && key.len() > k.len()),
+        None => key.eq_ignore_ascii_case(k),
+    })
+}
+
+/// Whether every principal the statement names is a service principal.
+fn only_service_principals(statement: &crate::model::Statement<'_>) -> bool {
+    let Some(principal) = &statement.principal else {
+        return false;
+    };
+    let entries = super::type_support::entries(principal);
+    !entries.is_empty()
+        && entries
+            .iter()
+            .all(|e| e.kind.value == "Service" && !e.values.is_empty())
+}
+
 fn run(ctx: &Context<'_>, out: &mut Sink) {
+    let granting = matches!(ctx.policy_type, PolicyType::Resource | PolicyType::Endpoint);
+    let statements = ctx.policy.statements.iter().filter(|_| granting);
+    for statement in statements.filter(|s| only_service_principals(s)) {
+        for u in key_uses(statement).iter().filter(|u| identity_only(u.key())) {
+            out.report(
+                &UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL,
+                u.entry.key.span,
+                format!(
+                    "a service principal's request never carries \"{}\", which only IAM users, roles and their sessions have; \
+                     use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID",
+                    u.key()
+                ),
+            );
+        }
+    }
     let resource = matches!(ctx.policy_type, PolicyType::Resource | PolicyType::Endpoint);
     for statement in &ctx.policy.statements {
         let uses = key_uses(statement);
@@ -201,6 +292,31 @@ mod tests {
         );
         let ok = policy(r#", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}"#);
         assert!(spans_of(&ok, Resource, "RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL").is_empty());
+    }
+
+    #[test]
+    fn trust_policies_carry_what_the_service_passes() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"},
+            "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            "Condition": {"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "host-1"}}}]}"#;
+        assert!(spans_of(text, Trust, "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL").is_empty());
+    }
+
+    #[test]
+    fn identity_keys_with_service_principals() {
+        let text = policy(
+            r#", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1", "aws:PrincipalTag/team": "x", "aws:SourceAccount": "111122223333"}}"#,
+        );
+        assert_eq!(
+            spans_of(&text, Resource, "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL"),
+            ["\"aws:PrincipalOrgID\"", "\"aws:PrincipalTag/team\""]
+        );
+        // With an AWS principal too, the key applies to that principal's requests.
+        let mixed = text.replace(
+            r#"{"Service": "logs.amazonaws.com"}"#,
+            r#"{"Service": "logs.amazonaws.com", "AWS": "111122223333"}"#,
+        );
+        assert!(spans_of(&mixed, Resource, "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL").is_empty());
     }
 
     #[test]

@@ -11,14 +11,16 @@ pub const UNIQUE_SIDS_REQUIRED: Check = Check {
     doc: r#"<!-- policy-type: scp -->
 ## What it does
 Reports a statement whose `Sid` repeats an earlier statement's, in a policy type whose service
-rejects duplicates: service control policies, resource control policies and resource-based
+rejects duplicates: IAM policies (identity policies, permissions boundaries and role trust
+policies: "In IAM, the Sid value must be unique within a JSON policy", IAM User Guide, "IAM JSON
+policy elements: Sid"; IAM answers `MalformedPolicyDocument: Statement IDs (SID) in a single
+policy must be unique`), service control policies, resource control policies and resource-based
 policies (bucket, key, queue and topic policies). The finding is on the second `Sid`, with the
 first as related information.
 
 This error needs a known policy type (given with `--policy-type`, an editor setting or a file
-name such as `deny.scp.json`). When the type is only inferred from the content, or for identity
-policies, permissions boundaries, role trust policies and VPC endpoint policies, duplicates are
-reported as UNIQUE_SIDS_RECOMMENDED instead.
+name such as `deny.scp.json`). When the type is only inferred from the content, and for VPC
+endpoint policies, duplicates are reported as UNIQUE_SIDS_RECOMMENDED instead.
 
 ## Why is this bad
 AWS Organizations and services such as Amazon SQS and Amazon SNS refuse the policy.
@@ -46,9 +48,11 @@ pub const UNIQUE_SIDS_RECOMMENDED: Check = Check {
     severity: Severity::Warning,
     summary: "Two statements share a Sid",
     doc: r#"## What it does
-Reports a statement whose `Sid` repeats an earlier statement's in identity policies, permissions
-boundaries, role trust policies, VPC endpoint policies, and any policy whose type is only
-inferred from its content. Policy types that reject duplicates get UNIQUE_SIDS_REQUIRED.
+Reports a statement whose `Sid` repeats an earlier statement's in VPC endpoint policies and any
+policy whose type is only inferred from its content. Policy types that reject duplicates get
+UNIQUE_SIDS_REQUIRED.
+
+<!-- policy-type: endpoint -->
 
 ## Why is this bad
 A `Sid` exists to name a statement; two statements with one name make findings, logs and reviews
@@ -57,16 +61,16 @@ ambiguous, and the policy cannot be reused as an SCP or a resource policy.
 ## Example
 ```json
 {"Version": "2012-10-17", "Statement": [
-  {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
-  {"Sid": "Read", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}
+  {"Sid": "Read", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+  {"Sid": "Read", "Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "*"}
 ]}
 ```
 
 ## Use instead
 ```json
 {"Version": "2012-10-17", "Statement": [
-  {"Sid": "ReadObjects", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
-  {"Sid": "ListBuckets", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}
+  {"Sid": "ReadObjects", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+  {"Sid": "ListBuckets", "Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "*"}
 ]}
 ```
 "#,
@@ -132,9 +136,18 @@ pub const RULE: Rule = Rule {
     run,
 };
 
-/// Policy types whose service rejects duplicate Sids.
+/// Policy types whose service rejects duplicate Sids: IAM, AWS Organizations, and the services
+/// that hold resource policies.
 fn requires_unique_sids(policy_type: PolicyType) -> bool {
-    matches!(policy_type, PolicyType::Scp | PolicyType::Rcp | PolicyType::Resource)
+    matches!(
+        policy_type,
+        PolicyType::Identity
+            | PolicyType::Boundary
+            | PolicyType::Trust
+            | PolicyType::Scp
+            | PolicyType::Rcp
+            | PolicyType::Resource
+    )
 }
 
 /// Policy types validated by IAM or AWS Organizations, which accept only `[A-Za-z0-9]`.
@@ -245,7 +258,7 @@ mod tests {
     use super::camel_case;
     use crate::checks::fix_support::apply_fix;
     use crate::checks::test_support::spans_of;
-    use crate::policy_type::PolicyType::{Identity, Resource, Scp};
+    use crate::policy_type::PolicyType::{Boundary, Endpoint, Identity, Resource, Scp, Trust};
 
     const DUPLICATES: &str = r#"{"Statement": [{"Sid": "A", "Effect": "Deny", "Action": "a:b", "Resource": "*"}, {"Sid": "B", "Effect": "Deny", "Action": "a:b", "Resource": "*"}, {"Sid": "A", "Effect": "Deny", "Action": "a:b", "Resource": "*"}]}"#;
 
@@ -254,8 +267,13 @@ mod tests {
         assert_eq!(spans_of(DUPLICATES, Scp, "UNIQUE_SIDS_REQUIRED"), ["\"A\""]);
         assert!(spans_of(DUPLICATES, Scp, "UNIQUE_SIDS_RECOMMENDED").is_empty());
         assert_eq!(spans_of(DUPLICATES, Resource, "UNIQUE_SIDS_REQUIRED"), ["\"A\""]);
-        assert_eq!(spans_of(DUPLICATES, Identity, "UNIQUE_SIDS_RECOMMENDED"), ["\"A\""]);
-        assert!(spans_of(DUPLICATES, Identity, "UNIQUE_SIDS_REQUIRED").is_empty());
+        // IAM rejects duplicate Sids in every policy it stores.
+        for iam in [Identity, Boundary, Trust] {
+            assert_eq!(spans_of(DUPLICATES, iam, "UNIQUE_SIDS_REQUIRED"), ["\"A\""], "{iam}");
+            assert!(spans_of(DUPLICATES, iam, "UNIQUE_SIDS_RECOMMENDED").is_empty());
+        }
+        assert_eq!(spans_of(DUPLICATES, Endpoint, "UNIQUE_SIDS_RECOMMENDED"), ["\"A\""]);
+        assert!(spans_of(DUPLICATES, Endpoint, "UNIQUE_SIDS_REQUIRED").is_empty());
     }
 
     #[test]
@@ -270,7 +288,7 @@ mod tests {
     fn distinct_sids_pass() {
         let text = r#"{"Statement": [{"Sid": "A"}, {"Sid": "a"}, {"Sid": ""}, {"Sid": ""}, {}]}"#;
         assert!(spans_of(text, Scp, "UNIQUE_SIDS_REQUIRED").is_empty());
-        assert!(spans_of(text, Identity, "UNIQUE_SIDS_RECOMMENDED").is_empty());
+        assert!(spans_of(text, Endpoint, "UNIQUE_SIDS_RECOMMENDED").is_empty());
     }
 
     #[test]

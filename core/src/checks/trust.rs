@@ -1,6 +1,7 @@
 //! Role trust policies: no `Resource`; the `sts:AssumeRole*` action that fits each kind of
-//! principal; the actions IAM Roles Anywhere needs; conditions that keep an OIDC provider (GitHub
-//! Actions above all) from letting every one of its users assume the role; and the `aud` claim.
+//! principal; the actions IAM Roles Anywhere needs, and those conditions on session tags and the
+//! source identity need; conditions that keep an OIDC provider (GitHub Actions above all) from
+//! letting every one of its users assume the role; and the `aud` claim.
 
 use super::common::removal_span;
 use super::type_support::{GITHUB_OIDC, KeyUse, Reach, entries, is_saml_provider, key_uses, oidc_provider, reaches};
@@ -90,6 +91,38 @@ role.
 ```json
 {"Effect": "Allow", "Principal": {"Service": "rolesanywhere.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
  "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:rolesanywhere:us-east-1:111122223333:trust-anchor/0a1b2c3d"}}}
+```
+"#
+);
+
+check!(
+    MISSING_ACTION_FOR_CONDITION_KEY,
+    Error,
+    "A trust policy conditions a value its actions do not let the caller set",
+    r#"## What it does
+Reports, in an `Allow` statement of a role trust policy, a condition on a value the caller sets
+while assuming the role, when the statement's actions do not include the permission to set it:
+`sts:SourceIdentity` needs `sts:SetSourceIdentity`, and the session tag keys
+(`aws:RequestTag/...`, `aws:TagKeys`, `sts:TransitiveTagKeys`) need `sts:TagSession`. A `Null`
+test that the key is absent needs nothing.
+
+## Why is this bad
+Without the permission the caller cannot pass the value, so a condition that requires it is never
+true: "The condition key ... is not evaluated unless the specified action is in the Action
+element" (IAM User Guide, "IAM policy validation check reference").
+
+<!-- policy-type: trust -->
+
+## Example
+```json
+{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole",
+ "Condition": {"StringEquals": {"aws:RequestTag/project": "atlas"}}}
+```
+
+## Use instead
+```json
+{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": ["sts:AssumeRole", "sts:TagSession"],
+ "Condition": {"StringEquals": {"aws:RequestTag/project": "atlas"}}}
 ```
 "#
 );
@@ -191,15 +224,23 @@ repository and the branch or environment.
 check!(
     CONFIRM_AUDIENCE_CLAIM_TYPE,
     Suggestion,
-    "ForAllValues on the aud claim",
+    "An OIDC audience (aud) claim: confirm whether it is single-valued",
     r#"## What it does
-Reports `ForAllValues:` with an `aud` (audience) claim key such as
-`cognito-identity.amazonaws.com:aud`.
+Reports every condition on the `aud` (audience) claim of an OpenID Connect provider
+(`cognito-identity.amazonaws.com:aud`, `token.actions.githubusercontent.com:aud`,
+`oidc.eks.REGION.amazonaws.com/id/ID:aud`), as IAM Access Analyzer does whenever the key
+appears: a reminder to confirm how the provider issues the claim. With `ForAllValues:` the
+finding says more: that qualifier is also true when the claim is missing. `ForAnyValue:` is
+FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE, a security warning. SAML's `SAML:aud` is not an OIDC claim
+and is not reported.
+
+A suggestion: with a single-valued audience and an operator without qualifier (the usual case)
+there is nothing to change.
 
 ## Why is this bad
-Most identity providers issue a single audience, and for a single-valued claim `ForAllValues` is
-also true when the claim is missing. Confirm the claim is multivalued; otherwise use the plain
-operator.
+The claim identifies the application the token was issued to. If the provider issues several
+audiences per token, the condition needs a set operator to compare them; if it issues one, a set
+operator is wrong (`ForAllValues` accepts a token without the claim).
 
 <!-- policy-type: trust -->
 
@@ -210,9 +251,12 @@ operator.
 ```
 
 ## Use instead
+Keep the audience condition without a qualifier when the claim is single-valued; the reminder
+stays. Only a trust policy without an OIDC audience, such as a SAML one, is not reported:
+
 ```json
-{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
- "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:12345678-1234-1234-1234-123456789012"}}}
+{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/ExampleIdP"}, "Action": "sts:AssumeRoleWithSAML",
+ "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}
 ```
 "#
 );
@@ -250,6 +294,7 @@ pub const RULE: Rule = Rule {
         &ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE,
         &MISMATCHED_ACTION_FOR_PRINCIPAL,
         &MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY,
+        &MISSING_ACTION_FOR_CONDITION_KEY,
         &MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL,
         &MISSING_GITHUB_REPO_CONDITION_KEY,
         &SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED,
@@ -293,6 +338,7 @@ fn run(ctx: &Context<'_>, out: &mut Sink) {
         };
         mismatched_actions(ctx, statement, principal, out);
         roles_anywhere(statement, principal, out);
+        actions_for_keys(statement, &uses, out);
         oidc_conditions(principal, &uses, out);
     }
 }
@@ -360,6 +406,42 @@ fn roles_anywhere(statement: &Statement<'_>, principal: &Principal<'_>, out: &mu
     }
 }
 
+/// The action a condition key needs, for keys whose value the caller sets while assuming the role.
+fn action_for_key(key: &str) -> Option<&'static str> {
+    let lower = key.to_ascii_lowercase();
+    if lower == "sts:sourceidentity" {
+        Some("sts:SetSourceIdentity")
+    } else if lower.starts_with("aws:requesttag/") || lower == "aws:tagkeys" || lower == "sts:transitivetagkeys" {
+        Some("sts:TagSession")
+    } else {
+        None
+    }
+}
+
+fn actions_for_keys(statement: &Statement<'_>, uses: &[KeyUse<'_, '_>], out: &mut Sink) {
+    if statement.action.is_none() {
+        return;
+    }
+    for u in uses {
+        let Some(needed) = action_for_key(u.key()) else {
+            continue;
+        };
+        let tests_absence = u.op.is_some_and(|op| op.base.family == crate::operator::Family::Null)
+            && u.values().all(|v| v.eq_ignore_ascii_case("true"));
+        if tests_absence || reaches(statement, needed) != Reach::No {
+            continue;
+        }
+        out.report(
+            &MISSING_ACTION_FOR_CONDITION_KEY,
+            u.entry.key.span,
+            format!(
+                "the caller can set \"{}\" only with {needed}: add {needed} to the statement's actions, or the condition is never true",
+                u.key()
+            ),
+        );
+    }
+}
+
 fn oidc_conditions(principal: &Principal<'_>, uses: &[KeyUse<'_, '_>], out: &mut Sink) {
     for entry in entries(principal).iter().filter(|e| e.kind.value == "Federated") {
         for value in &entry.values {
@@ -399,26 +481,45 @@ fn oidc_conditions(principal: &Principal<'_>, uses: &[KeyUse<'_, '_>], out: &mut
 
 fn audience(uses: &[KeyUse<'_, '_>], out: &mut Sink) {
     for u in uses {
-        let is_aud = u
+        // An OIDC provider's claim: the prefix is the provider's host (SAML's is `saml`).
+        let is_oidc_aud = u
             .key()
             .rsplit_once(':')
-            .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("aud"));
-        let Some(qualifier) = u.op.and_then(|op| op.qualifier).filter(|_| is_aud) else {
+            .is_some_and(|(provider, claim)| claim.eq_ignore_ascii_case("aud") && provider.contains('.'));
+        if !is_oidc_aud {
             continue;
-        };
-        let (check, message) = match qualifier {
-            Qualifier::ForAnyValue => (
-                &FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE,
-                "ForAnyValue accepts a token for several audiences if one matches; the aud claim is single-valued \
-                 for most providers: use the operator without ForAnyValue",
-            ),
-            Qualifier::ForAllValues => (
-                &CONFIRM_AUDIENCE_CLAIM_TYPE,
-                "the aud claim is single-valued for most providers, and ForAllValues is also true when it is \
-                 missing: confirm it is multivalued, or drop ForAllValues",
-            ),
-        };
-        out.report(check, u.block.operator.span, message);
+        }
+        match u.op.and_then(|op| op.qualifier) {
+            Some(Qualifier::ForAnyValue) => {
+                out.report(
+                    &FORANYVALUE_WITH_AUDIENCE_CLAIM_TYPE,
+                    u.block.operator.span,
+                    "ForAnyValue accepts a token for several audiences if one matches; the aud claim is \
+                     single-valued for most providers: use the operator without ForAnyValue",
+                );
+                out.report(
+                    &CONFIRM_AUDIENCE_CLAIM_TYPE,
+                    u.entry.key.span,
+                    "confirm whether your provider issues one audience per token; if it does, drop the qualifier",
+                );
+            }
+            Some(Qualifier::ForAllValues) => {
+                out.report(
+                    &CONFIRM_AUDIENCE_CLAIM_TYPE,
+                    u.block.operator.span,
+                    "the aud claim is single-valued for most providers, and ForAllValues is also true when it is \
+                     missing: confirm it is multivalued, or drop ForAllValues",
+                );
+            }
+            None => {
+                out.report(
+                    &CONFIRM_AUDIENCE_CLAIM_TYPE,
+                    u.entry.key.span,
+                    "the aud claim identifies the application the token was issued to: confirm your provider \
+                     issues one audience per token, as this condition without a set operator assumes",
+                );
+            }
+        }
     }
 }
 
@@ -526,6 +627,35 @@ mod tests {
     }
 
     #[test]
+    fn keys_the_caller_sets_need_their_action() {
+        let text = trust(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole",
+              "Condition": {"StringEquals": {"sts:SourceIdentity": "alice", "aws:RequestTag/project": "x"},
+                            "ForAllValues:StringEquals": {"aws:TagKeys": "project"}}}"#,
+        );
+        assert_eq!(
+            spans_of(&text, Trust, "MISSING_ACTION_FOR_CONDITION_KEY"),
+            [
+                "\"sts:SourceIdentity\"",
+                "\"aws:RequestTag/project\"",
+                "\"aws:TagKeys\""
+            ]
+        );
+        let ok = text.replace(
+            r#""Action": "sts:AssumeRole""#,
+            r#""Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]"#,
+        );
+        assert!(spans_of(&ok, Trust, "MISSING_ACTION_FOR_CONDITION_KEY").is_empty());
+        let wildcard = text.replace(r#""Action": "sts:AssumeRole""#, r#""Action": "sts:*""#);
+        assert!(spans_of(&wildcard, Trust, "MISSING_ACTION_FOR_CONDITION_KEY").is_empty());
+        let absent = trust(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole",
+              "Condition": {"Null": {"sts:SourceIdentity": "true"}}}"#,
+        );
+        assert!(spans_of(&absent, Trust, "MISSING_ACTION_FOR_CONDITION_KEY").is_empty());
+    }
+
+    #[test]
     fn audience_qualifiers() {
         let text = trust(
             r#"{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
@@ -539,7 +669,29 @@ mod tests {
         );
         assert_eq!(
             spans_of(&text, Trust, "CONFIRM_AUDIENCE_CLAIM_TYPE"),
-            ["\"ForAllValues:StringEquals\""]
+            [
+                "\"cognito-identity.amazonaws.com:aud\"",
+                "\"ForAllValues:StringEquals\""
+            ]
         );
+    }
+
+    #[test]
+    fn every_oidc_audience_is_a_reminder_saml_is_not() {
+        let github = trust(
+            r#"{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+              "Action": "sts:AssumeRoleWithWebIdentity",
+              "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                             "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main"}}}"#,
+        );
+        assert_eq!(
+            spans_of(&github, Trust, "CONFIRM_AUDIENCE_CLAIM_TYPE"),
+            ["\"token.actions.githubusercontent.com:aud\""]
+        );
+        let saml = trust(
+            r#"{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/Okta"},
+              "Action": "sts:AssumeRoleWithSAML", "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}"#,
+        );
+        assert!(spans_of(&saml, Trust, "CONFIRM_AUDIENCE_CLAIM_TYPE").is_empty());
     }
 }

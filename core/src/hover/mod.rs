@@ -227,7 +227,18 @@ pub fn action(name: &str) -> String {
         return wildcard_action(name);
     }
     let Some(a) = cat.action(name) else {
-        let mut out = format!("`{name}`: not an action in the catalog; the statement never matches it.");
+        if let Some(retired) = catalog::known::retired_action(name) {
+            return format!(
+                "`{name}`: retired by AWS; no request is authorized for it any more. Replaced by {}.",
+                retired.replaced_by
+            );
+        }
+        let mut out = format!(
+            "`{name}`: not an action in the catalog of {} ({} {}); the statement never matches it.",
+            cat.source().date,
+            cat.source().package,
+            cat.source().version
+        );
         if let Some(s) = cat.suggest_action(name) {
             let _ = write!(out, " Did you mean `{s}`?");
         }

@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
 import {
+  Places,
   PolicyTypeResult,
   ResolvedServer,
   SECTION,
@@ -34,6 +35,11 @@ function getter(c: vscode.WorkspaceConfiguration) {
 /** Languages the server is attached to: policies, JSON (policies and CloudFormation templates),
  * YAML (CloudFormation/SAM templates) and Terraform. It stays silent on files holding no policy. */
 export const LANGUAGES = ["iam-policy", "json", "yaml", "terraform", "hcl"];
+
+/** Where path settings resolve: the first workspace folder and the home directory. */
+function places(): Places {
+  return { workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, home: os.homedir() };
+}
 
 function isPolicyCandidate(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
   return !!doc && LANGUAGES.includes(doc.languageId);
@@ -74,7 +80,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     documentSelector: LANGUAGES.flatMap((language) =>
       language === "iam-policy" ? [{ language }] : [{ language, scheme: "file" }, { language, scheme: "untitled" }],
     ),
-    initializationOptions: serverSettings(getter(c)),
+    initializationOptions: serverSettings(getter(c), places()),
     outputChannel: output,
     middleware: {
       provideInlayHints: (document, range, token, next) =>
@@ -228,7 +234,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       void client.sendNotification("workspace/didChangeConfiguration", {
-        settings: serverSettings(getter(config())),
+        settings: serverSettings(getter(config()), places()),
       });
       refresh();
     }),

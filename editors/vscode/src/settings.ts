@@ -9,12 +9,29 @@ export const CHECK_LEVELS = ["off", "on", "error", "security-warning", "warning"
 /** Reads one setting of the `iam-policy-ls` section (vscode's `WorkspaceConfiguration.get`). */
 export type Getter = <T>(key: string) => T | undefined;
 
+/** Where paths in settings are resolved: `~` and `${workspaceFolder}`. */
+export interface Places {
+  workspaceFolder?: string;
+  home?: string;
+}
+
+/** A path setting with `~` and `${workspaceFolder}` expanded, relative paths against the workspace folder. */
+export function expandPath(setting: string, places: Places): string {
+  let p = setting.trim();
+  if (places.home) p = p.replace(/^~(?=$|[\\/])/, places.home);
+  if (places.workspaceFolder) {
+    p = p.replace(/\$\{workspaceFolder\}/g, places.workspaceFolder);
+    if (!path.isAbsolute(p)) p = path.join(places.workspaceFolder, p);
+  }
+  return p;
+}
+
 /**
  * The server's settings (`initializationOptions` and `workspace/didChangeConfiguration`), in the
  * keys of `.iam-policy-ls.toml` under an `"iam-policy-ls"` section. Empty values are left out so
  * the project file applies.
  */
-export function serverSettings(get: Getter): Record<string, unknown> {
+export function serverSettings(get: Getter, places: Places = {}): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   const policyType = get<string>("policyType");
   if (policyType) settings["policy-type"] = policyType;
@@ -24,6 +41,8 @@ export function serverSettings(get: Getter): Record<string, unknown> {
   if (globs && Object.keys(globs).length > 0) settings["policy-types"] = { ...globs };
   // Sent only when turned off: the default is the server's, and older servers reject the key.
   if (get<boolean>("inlayHints.accessLevel") === false) settings["inlay-hints"] = { "access-level": false };
+  const catalog = get<string>("catalog")?.trim();
+  if (catalog) settings["catalog"] = expandPath(catalog, places);
   return { [SECTION]: settings };
 }
 

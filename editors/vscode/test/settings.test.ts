@@ -32,8 +32,19 @@ describe("serverSettings", () => {
     });
   });
 
+  it("sends the catalog path with ~ and ${workspaceFolder} expanded, relative to the workspace", () => {
+    const places = { workspaceFolder: "/ws", home: "/home/u" };
+    const catalog = (value: string) => serverSettings(getterOf({ catalog: value }), places)["iam-policy-ls"];
+    expect(catalog("~/iam-data.bin")).toEqual({ catalog: "/home/u/iam-data.bin" });
+    expect(catalog("${workspaceFolder}/tools/iam-data")).toEqual({ catalog: "/ws/tools/iam-data" });
+    expect(catalog("tools/iam-data.bin")).toEqual({ catalog: path.join("/ws", "tools/iam-data.bin") });
+    expect(catalog("/opt/iam-data.bin")).toEqual({ catalog: "/opt/iam-data.bin" });
+  });
+
   it("leaves out empty settings so the project file applies", () => {
-    expect(serverSettings(getterOf({ policyType: "", checks: {}, policyTypes: {}, "inlayHints.accessLevel": true }))).toEqual({ "iam-policy-ls": {} });
+    expect(
+      serverSettings(getterOf({ policyType: "", checks: {}, policyTypes: {}, "inlayHints.accessLevel": true, catalog: " " })),
+    ).toEqual({ "iam-policy-ls": {} });
   });
 });
 

@@ -7,6 +7,7 @@ use super::output;
 use super::report::{self, FileReport, Outcome, Place, PolicyReport};
 use crate::position::{Encoding, position};
 use clap::{Args, ValueEnum};
+use iam_policy::catalog;
 use iam_policy::config::{self, Config};
 use iam_policy::host::{self, Contents};
 use iam_policy::json::JsonDocument;
@@ -144,6 +145,7 @@ impl Configs {
 }
 
 fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> FileReport {
+    let _catalog = catalog::project_scope(config.catalog);
     let outcome = match input.source {
         Source::Unreadable(why) => Outcome::Unreadable {
             why,
@@ -179,7 +181,11 @@ fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> 
                             }
                         })
                         .collect();
-                    Outcome::Checked { text, policies }
+                    Outcome::Checked {
+                        text,
+                        policies,
+                        catalog: catalog::catalog().source(),
+                    }
                 }
                 Contents::Json(doc) => {
                     if is_policy_json(input.explicit, &input.display, &doc, config, absolute.as_deref()) {
@@ -194,6 +200,7 @@ fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> 
                         Outcome::Checked {
                             text,
                             policies: vec![policy],
+                            catalog: catalog::catalog().source(),
                         }
                     } else {
                         Outcome::Skipped
@@ -202,6 +209,7 @@ fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> 
                 Contents::Other if input.explicit => Outcome::Checked {
                     text,
                     policies: Vec::new(),
+                    catalog: catalog::catalog().source(),
                 },
                 Contents::Other => Outcome::Skipped,
             }

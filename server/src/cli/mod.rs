@@ -1,5 +1,6 @@
 //! The command-line interface: each subcommand in its own module.
 
+pub mod catalog;
 pub mod check;
 pub mod codes;
 pub mod explain;

@@ -3,6 +3,7 @@
 use super::codes;
 use crate::position::{self, Encoding};
 use annotate_snippets::{Level, Renderer, Snippet};
+use iam_policy::catalog::SourceInfo;
 use iam_policy::policy_type::TypeSource;
 use iam_policy::{Finding, PolicyType, Severity, Span};
 use ropey::Rope;
@@ -30,9 +31,13 @@ pub struct FileReport {
 }
 
 pub enum Outcome {
-    /// Read and checked: the file's text and each policy found in it (one for a JSON policy,
-    /// any number for a template).
-    Checked { text: String, policies: Vec<PolicyReport> },
+    /// Read and checked: the file's text, each policy found in it (one for a JSON policy, any
+    /// number for a template), and the IAM catalog it was checked with.
+    Checked {
+        text: String,
+        policies: Vec<PolicyReport>,
+        catalog: SourceInfo,
+    },
     /// Not a policy (found while scanning a directory): skipped silently.
     Skipped,
     /// Could not be read; the message says why.
@@ -85,7 +90,7 @@ pub fn human(reports: &[FileReport], color: bool) -> String {
     let (mut errors, mut warnings, mut hints, mut files, mut unreadable) = (0, 0, 0, 0, 0);
     for report in reports {
         match &report.outcome {
-            Outcome::Checked { text, policies } => {
+            Outcome::Checked { text, policies, .. } => {
                 files += policies.len();
                 for (policy, f) in policies.iter().flat_map(|p| p.findings.iter().map(move |f| (p, f))) {
                     match f.severity {
@@ -200,7 +205,7 @@ pub fn json(reports: &[FileReport]) -> Value {
     let mut all = Vec::new();
     for report in reports {
         match &report.outcome {
-            Outcome::Checked { text, policies } => {
+            Outcome::Checked { text, policies, .. } => {
                 let rope = Rope::from_str(text);
                 for policy in policies {
                     let (pointer, policy_range) = policy.pointer_and_range(text);
@@ -271,7 +276,7 @@ pub fn sarif(reports: &[FileReport]) -> Value {
     for report in reports {
         let uri = sarif_uri(&report.path);
         match &report.outcome {
-            Outcome::Checked { text, policies } => {
+            Outcome::Checked { text, policies, .. } => {
                 let rope = Rope::from_str(text);
                 for f in policies.iter().flat_map(|p| &p.findings) {
                     let start = position::position(&rope, f.span.start, Encoding::Utf16);
@@ -312,16 +317,45 @@ pub fn sarif(reports: &[FileReport]) -> Value {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "iam-policy-ls",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/iam-policy-ls/iam-policy-ls",
-                "rules": rules,
-            }},
+            "tool": {
+                "driver": {
+                    "name": "iam-policy-ls",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/iam-policy-ls/iam-policy-ls",
+                    "rules": rules,
+                },
+                "extensions": catalog_components(reports),
+            },
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],
     })
+}
+
+/// The IAM catalog data the files were checked with, as SARIF tool components (one per distinct
+/// catalog; the catalog in force when no file was checked).
+fn catalog_components(reports: &[FileReport]) -> Vec<Value> {
+    let mut used: Vec<SourceInfo> = Vec::new();
+    for report in reports {
+        if let Outcome::Checked { catalog, .. } = &report.outcome
+            && !used.contains(catalog)
+        {
+            used.push(*catalog);
+        }
+    }
+    if used.is_empty() {
+        used.push(iam_policy::catalog::catalog().source());
+    }
+    used.iter()
+        .map(|c| {
+            json!({
+                "name": c.package,
+                "version": c.version,
+                "releaseDateUtc": c.date,
+                "informationUri": format!("https://www.npmjs.com/package/{}", c.package),
+            })
+        })
+        .collect()
 }
 
 fn sarif_level(severity: Severity) -> &'static str {

@@ -570,6 +570,7 @@ impl Session {
         }
         let mut ignored = Vec::new();
         let config = self.config_for(path.as_deref(), &mut ignored);
+        let _catalog = iam_policy::catalog::project_scope(config.catalog);
         let encoding = self.encoding;
         let entry = self.documents.get(key)?;
         let doc = &entry.doc;
@@ -674,6 +675,7 @@ impl Session {
             }
             Kind::Policy | Kind::Json | Kind::Yaml | Kind::Terraform => {
                 let config = self.config_for(path.as_deref(), messages);
+                let _catalog = iam_policy::catalog::project_scope(config.catalog);
                 let entry = self.documents.get_mut(key)?;
                 let doc = &entry.doc;
                 let name = display_name(path.as_deref(), &entry.uri);
