@@ -377,7 +377,12 @@ fn helix_initialize_replayed_against_the_configured_command() {
         let uri = format!("{root}/{name}");
         s.open(&uri, language_id, 0, text);
         let d = s.diagnostics(&uri);
-        let codes: Vec<&str> = d["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+        let codes: Vec<&str> = d["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["code"].as_str())
+            .collect();
         assert_eq!(codes, ["INVALID_EFFECT"], "{name}: {d}");
     }
     assert!(s.shutdown().success());
