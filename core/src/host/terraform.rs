@@ -174,6 +174,13 @@ fn span_of(node: TsNode<'_>) -> Span {
     Span::new(node.start_byte(), node.end_byte())
 }
 
+/// `start..end` within `text` and widened to whole characters: tree-sitter's error nodes
+/// count bytes, and one byte past them may fall inside a character.
+fn within_characters(text: &str, start: usize, end: usize) -> Span {
+    let end = text.ceil_char_boundary(end.min(text.len()));
+    Span::new(text.floor_char_boundary(start.min(end)), end)
+}
+
 /// HCL syntax errors (ERROR and MISSING nodes).
 fn collect_errors(text: &str, root: TsNode<'_>, out: &mut Vec<SyntaxError>) {
     if !root.has_error() {
@@ -185,7 +192,7 @@ fn collect_errors(text: &str, root: TsNode<'_>, out: &mut Vec<SyntaxError>) {
         if n.is_missing() {
             let at = n.start_byte();
             out.push(SyntaxError {
-                span: Span::new(at.saturating_sub(1), at.max(1).min(text.len())),
+                span: within_characters(text, at.saturating_sub(1), at.max(1)),
                 message: format!("HCL: expected `{}`", n.kind()),
             });
         } else if n.is_error() {
@@ -205,7 +212,7 @@ fn collect_errors(text: &str, root: TsNode<'_>, out: &mut Vec<SyntaxError>) {
                 .and_then(|t| t.find('\n'))
                 .map_or(span.end, |n| span.start + n);
             out.push(SyntaxError {
-                span: Span::new(span.start, end.max(span.start + 1).min(text.len().max(span.start))),
+                span: within_characters(text, span.start, end.max(span.start + 1)),
                 message: format!("HCL cannot be read here: unexpected `{snippet}`"),
             });
         } else if n.has_error() {
