@@ -1,5 +1,6 @@
 //! The one entry point that turns a document into findings: parse, model, policy type, checks.
 
+pub use crate::checks::Depth;
 use crate::checks::{self, Context};
 use crate::finding::Finding;
 use crate::host::{EmbeddedPolicy, Syntax, render};
@@ -32,6 +33,11 @@ pub fn analyze_text(text: &str, options: Options<'_>) -> Analysis {
 
 /// Checks an already parsed document.
 pub fn analyze(text: &str, doc: &JsonDocument, options: Options<'_>) -> Analysis {
+    analyze_to(text, doc, options, Depth::Full)
+}
+
+/// Checks an already parsed document with the rules of `depth`.
+pub fn analyze_to(text: &str, doc: &JsonDocument, options: Options<'_>, depth: Depth) -> Analysis {
     let policy = Policy::from_json(doc);
     let (policy_type, type_source) = resolve_type(&policy, options);
     let ctx = Context {
@@ -43,7 +49,7 @@ pub fn analyze(text: &str, doc: &JsonDocument, options: Options<'_>) -> Analysis
         host: None,
     };
     Analysis {
-        findings: checks::run_all(&ctx),
+        findings: checks::run(&ctx, depth),
         policy_type,
         type_source,
     }
@@ -53,6 +59,11 @@ pub fn analyze(text: &str, doc: &JsonDocument, options: Options<'_>) -> Analysis
 /// only known at deploy time are dropped, and fixes are written in the template's syntax (or
 /// dropped when they cannot be).
 pub fn analyze_embedded(text: &str, embedded: &EmbeddedPolicy, options: Options<'_>) -> Analysis {
+    analyze_embedded_to(text, embedded, options, Depth::Full)
+}
+
+/// [`analyze_embedded`] with the rules of `depth`.
+pub fn analyze_embedded_to(text: &str, embedded: &EmbeddedPolicy, options: Options<'_>, depth: Depth) -> Analysis {
     let policy = Policy::from_json(&embedded.json);
     let (policy_type, type_source) = resolve_embedded_type(&policy, embedded, options);
     let ctx = Context {
@@ -63,7 +74,7 @@ pub fn analyze_embedded(text: &str, embedded: &EmbeddedPolicy, options: Options<
         type_is_explicit: type_source != TypeSource::Inferred,
         host: Some(embedded),
     };
-    let mut findings = checks::run_all(&ctx);
+    let mut findings = checks::run(&ctx, depth);
     findings.retain(|f| !embedded.touches_unknown(f.span));
     let root = embedded.json.root.as_ref();
     for f in &mut findings {

@@ -28,6 +28,8 @@ pub struct SyntaxDocument {
     tree: Option<Tree>,
     parser: Parser,
     grammar: Grammar,
+    /// Texts longer than this are not parsed (see [`SyntaxDocument::with_limit`]).
+    limit: usize,
 }
 
 impl std::fmt::Debug for SyntaxDocument {
@@ -57,13 +59,24 @@ impl SyntaxDocument {
     }
 
     pub fn with_grammar(text: String, grammar: Grammar) -> Self {
+        Self::with_limit(text, grammar, usize::MAX)
+    }
+
+    /// A document that has no tree while its text is longer than `limit` bytes: parsing tens
+    /// of megabytes takes seconds, which an editor's request path cannot wait for. Such a text
+    /// is parsed elsewhere ([`parse_cancellable`]); an edit that brings it under the limit
+    /// parses it again.
+    pub fn with_limit(text: String, grammar: Grammar, limit: usize) -> Self {
         let mut parser = parser(grammar);
-        let tree = parse_safely(&mut parser, grammar, &text, None);
+        let tree = (text.len() <= limit)
+            .then(|| parse_safely(&mut parser, grammar, &text, None))
+            .flatten();
         Self {
             text,
             tree,
             parser,
             grammar,
+            limit,
         }
     }
 
@@ -104,14 +117,42 @@ impl SyntaxDocument {
         // and a fresh parse, but the value tree and the syntax errors are read from the leaves
         // (ERROR nodes are re-lexed), so they do not depend on the edit history; a property
         // test in the server holds them equal. So no fresh reparse is needed.
-        self.tree = parse_safely(&mut self.parser, self.grammar, &self.text, self.tree.as_ref());
+        let old = self.tree.take();
+        self.tree = self.parse(old.as_ref());
+    }
+
+    fn parse(&mut self, old: Option<&Tree>) -> Option<Tree> {
+        if self.text.len() > self.limit {
+            return None;
+        }
+        parse_safely(&mut self.parser, self.grammar, &self.text, old)
     }
 
     /// Replaces the whole text (a full-sync change) and parses from scratch.
     pub fn replace(&mut self, text: String) {
         self.text = text;
-        self.tree = parse_safely(&mut self.parser, self.grammar, &self.text, None);
+        self.tree = self.parse(None);
     }
+}
+
+/// Parses `text` with `grammar` from scratch, giving up (`None`) as soon as `cancelled` says
+/// so; tree-sitter asks every few thousand tokens.
+pub fn parse_cancellable(text: &str, grammar: Grammar, cancelled: &dyn Fn() -> bool) -> Option<Tree> {
+    if grammar == Grammar::Yaml && !crate::host::yaml::safe_to_parse(text) {
+        return None;
+    }
+    let mut parser = parser(grammar);
+    let bytes = text.as_bytes();
+    let mut read = |at: usize, _| bytes.get(at..).unwrap_or_default();
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if cancelled() {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    parser.parse_with_options(&mut read, None, Some(options))
 }
 
 /// Parses `text`, except YAML indented deep enough to abort the process inside tree-sitter-yaml

@@ -91,6 +91,7 @@ pub static RULES: &[Rule] = &[
     data_type::RULE,
     effect::RULE,
     missing_elements::RULE,
+    policy_size::RULE,
     element_combination::RULE,
     sid::RULE,
     empty_values::RULE,
@@ -105,7 +106,6 @@ pub static RULES: &[Rule] = &[
     principal_values::RULE,
     trust::RULE,
     org_policies::RULE,
-    policy_size::RULE,
     service_principals::RULE,
     pass_role::RULE,
     condition_security::RULE,
@@ -117,6 +117,28 @@ pub static RULES: &[Rule] = &[
     statement_overlap::RULE,
     contradictions::RULE,
 ];
+
+/// How many of [`RULES`], from the first, are quick: syntax, structure and size, each one pass
+/// over the document without the catalog. Documents too large to check fully on every keystroke
+/// get these alone (see [`Depth::Quick`]).
+pub const QUICK_RULES: usize = 9;
+
+/// Which rules run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Depth {
+    #[default]
+    Full,
+    /// The first [`QUICK_RULES`] rules only.
+    Quick,
+}
+
+/// The rules run at `depth`.
+pub fn rules(depth: Depth) -> &'static [Rule] {
+    match depth {
+        Depth::Full => RULES,
+        Depth::Quick => RULES.get(..QUICK_RULES).unwrap_or(RULES),
+    }
+}
 
 /// Every check code, for `explain`, documentation and configuration validation.
 pub fn all_checks() -> impl Iterator<Item = &'static Check> {
@@ -192,11 +214,16 @@ impl Sink {
 
 /// Runs every rule and returns the findings sorted by position.
 pub fn run_all(ctx: &Context<'_>) -> Vec<Finding> {
+    run(ctx, Depth::Full)
+}
+
+/// Runs the rules of `depth` and returns the findings sorted by position.
+pub fn run(ctx: &Context<'_>, depth: Depth) -> Vec<Finding> {
     let mut sink = Sink {
         memo: ctx.host.is_none(),
         ..Sink::default()
     };
-    for rule in RULES {
+    for rule in rules(depth) {
         (rule.run)(ctx, &mut sink);
     }
     let mut findings = sink.into_findings();
@@ -240,5 +267,42 @@ pub(crate) mod test_support {
             .into_iter()
             .map(|(_, span)| span)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+    use crate::analysis::{Options, analyze_to};
+    use crate::json;
+
+    fn codes(text: &str, depth: Depth) -> Vec<&'static str> {
+        let options = Options {
+            policy_type: Some(PolicyType::Identity),
+            path: None,
+        };
+        let doc = json::parse(text);
+        analyze_to(text, &doc, options, depth)
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    #[test]
+    fn quick_depth_keeps_syntax_structure_and_size_and_skips_the_catalog() {
+        let padding = "x".repeat(7000);
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "{padding}", "Effect": "allow", "Action": "s3:GetObjectt", "Resource": "*"}}]}}"#
+        );
+        let full = codes(&text, Depth::Full);
+        let quick = codes(&text, Depth::Quick);
+        assert!(full.contains(&"INVALID_ACTION"), "{full:?}");
+        assert!(!quick.contains(&"INVALID_ACTION"), "{quick:?}");
+        for code in ["INVALID_EFFECT", "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"] {
+            assert!(quick.contains(&code), "{code} missing from {quick:?}");
+        }
+        assert!(quick.iter().all(|c| full.contains(c)), "{quick:?} vs {full:?}");
+        assert_eq!(codes("{", Depth::Quick), codes("{", Depth::Full));
     }
 }

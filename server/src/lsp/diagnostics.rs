@@ -1,11 +1,12 @@
 //! Findings (byte spans) to LSP diagnostics (positions in the negotiated encoding).
 
-use super::document::Document;
+use super::document::{self, Document};
 use crate::cli::report::docs_url;
 use crate::position::Encoding;
 use iam_policy::config::ConfigError;
 use iam_policy::finding::Tag;
 use iam_policy::{Finding, Severity, Span};
+use ropey::Rope;
 use serde_json::{Value, json};
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{
@@ -26,14 +27,14 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
-pub fn to_diagnostic(finding: &Finding, doc: &Document, uri: &Uri, encoding: Encoding) -> Diagnostic {
+pub fn to_diagnostic(finding: &Finding, rope: &Rope, uri: &Uri, encoding: Encoding) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = finding
         .related
         .iter()
         .map(|r| DiagnosticRelatedInformation {
             location: Location {
                 uri: uri.clone(),
-                range: doc.range(r.span, encoding),
+                range: document::range(rope, r.span, encoding),
             },
             message: r.message.clone(),
         })
@@ -47,7 +48,7 @@ pub fn to_diagnostic(finding: &Finding, doc: &Document, uri: &Uri, encoding: Enc
         })
         .collect();
     Diagnostic {
-        range: doc.range(finding.span, encoding),
+        range: document::range(rope, finding.span, encoding),
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.code.to_owned())),
         code_description: Uri::from_str(&docs_url(finding.code))
@@ -57,14 +58,14 @@ pub fn to_diagnostic(finding: &Finding, doc: &Document, uri: &Uri, encoding: Enc
         message: finding.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: (!tags.is_empty()).then_some(tags),
-        data: Some(data(finding, doc, encoding)),
+        data: Some(data(finding, rope, encoding)),
     }
 }
 
 /// What a code-action handler needs without re-running the checks: the fixes with their edits
 /// already in LSP ranges, and the finding's own severity (LSP folds security warnings into
 /// warnings).
-fn data(finding: &Finding, doc: &Document, encoding: Encoding) -> Value {
+fn data(finding: &Finding, rope: &Rope, encoding: Encoding) -> Value {
     let fixes: Vec<Value> = finding
         .fixes
         .iter()
@@ -72,7 +73,7 @@ fn data(finding: &Finding, doc: &Document, encoding: Encoding) -> Value {
             let edits: Vec<Value> = fix
                 .edits
                 .iter()
-                .map(|e| json!({"range": doc.range(e.span, encoding), "newText": e.new_text}))
+                .map(|e| json!({"range": document::range(rope, e.span, encoding), "newText": e.new_text}))
                 .collect();
             json!({"title": fix.title, "edits": edits})
         })

@@ -54,7 +54,8 @@ impl Document {
             language_id,
             path,
             rope: Rope::from_str(&text),
-            syntax: SyntaxDocument::with_grammar(text, grammar),
+            // A large document is parsed by its background check (see `large`), not here.
+            syntax: SyntaxDocument::with_limit(text, grammar, super::large::LARGE_DOCUMENT),
             json: OnceCell::new(),
             host: OnceCell::new(),
             template_cache: RefCell::new(TemplateCache::default()),
@@ -152,10 +153,15 @@ impl Document {
 
     /// The LSP range of a byte span.
     pub fn range(&self, span: iam_policy::Span, encoding: Encoding) -> lsp::Range {
-        lsp::Range {
-            start: from_position(position::position(&self.rope, span.start, encoding)),
-            end: from_position(position::position(&self.rope, span.end, encoding)),
-        }
+        range(&self.rope, span, encoding)
+    }
+}
+
+/// The LSP range of `span` in `rope`.
+pub fn range(rope: &Rope, span: iam_policy::Span, encoding: Encoding) -> lsp::Range {
+    lsp::Range {
+        start: from_position(position::position(rope, span.start, encoding)),
+        end: from_position(position::position(rope, span.end, encoding)),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod hover;
 pub mod inlay;
+pub mod large;
 pub mod logging;
 pub mod policy_tests;
 pub mod policy_type;
@@ -54,6 +55,27 @@ impl Backend {
         // A poisoned lock means a handler panicked mid-update; the documents are still whole
         // (every edit is applied in one call), so keep serving.
         self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Calls `f` on the session, starts the large-document checks it scheduled off the request
+    /// path, and returns what to send.
+    fn update(&self, f: impl FnOnce(&mut Session) -> Outcome) -> Outcome {
+        let (outcome, checks) = {
+            let mut session = self.session();
+            let outcome = f(&mut session);
+            (outcome, session.take_large_checks())
+        };
+        for check in checks {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                match tokio::task::spawn_blocking(move || check.run()).await {
+                    Ok(Some(p)) => client.publish_diagnostics(p.uri, p.diagnostics, p.version).await,
+                    Ok(None) => {}
+                    Err(e) => tracing::error!("the check of a large document failed: {e}"),
+                }
+            });
+        }
+        outcome
     }
 
     async fn send(&self, outcome: Outcome) {
@@ -220,7 +242,7 @@ impl LanguageServer for Backend {
             .and_then(|a| a.as_str())
             .and_then(|u| u.parse::<tower_lsp_server::ls_types::Uri>().ok());
         let outcome = match (params.command.as_str(), uri) {
-            (policy_tests::RUN_COMMAND, Some(uri)) => self.session().rerun_tests(&uri),
+            (policy_tests::RUN_COMMAND, Some(uri)) => self.update(|s| s.rerun_tests(&uri)),
             _ => Outcome::default(),
         };
         self.send(outcome).await;
@@ -271,23 +293,23 @@ impl LanguageServer for Backend {
 
     fn did_open(&self, params: DidOpenTextDocumentParams) -> impl Future<Output = ()> + Send {
         let d = params.text_document;
-        let outcome = self.session().open(d.uri, d.language_id, d.version, d.text);
+        let outcome = self.update(|s| s.open(d.uri, d.language_id, d.version, d.text));
         self.send(outcome)
     }
 
     fn did_change(&self, params: DidChangeTextDocumentParams) -> impl Future<Output = ()> + Send {
         let d = params.text_document;
-        let outcome = self.session().change(&d.uri, d.version, params.content_changes);
+        let outcome = self.update(|s| s.change(&d.uri, d.version, params.content_changes));
         self.send(outcome)
     }
 
     fn did_close(&self, params: DidCloseTextDocumentParams) -> impl Future<Output = ()> + Send {
-        let outcome = self.session().close(&params.text_document.uri);
+        let outcome = self.update(|s| s.close(&params.text_document.uri));
         self.send(outcome)
     }
 
     fn did_save(&self, params: DidSaveTextDocumentParams) -> impl Future<Output = ()> + Send {
-        let outcome = self.session().saved(&params.text_document.uri);
+        let outcome = self.update(|s| s.saved(&params.text_document.uri));
         self.send(outcome)
     }
 
@@ -296,14 +318,14 @@ impl LanguageServer for Backend {
         let outcome = if params.settings.is_null() {
             Outcome::default()
         } else {
-            self.session().set_editor_settings(&params.settings)
+            self.update(|s| s.set_editor_settings(&params.settings))
         };
         self.send(outcome)
     }
 
     fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) -> impl Future<Output = ()> + Send {
         let uris: Vec<_> = params.changes.into_iter().map(|c| c.uri).collect();
-        let outcome = self.session().files_changed(&uris);
+        let outcome = self.update(|s| s.files_changed(&uris));
         self.send(outcome)
     }
 }

@@ -5,6 +5,7 @@
 
 use super::diagnostics;
 use super::document::Document;
+use super::large::{self, Holds, LargeCheck};
 use super::policy_tests::{self, Parsed, PolicyTests};
 use crate::position::{self, Encoding};
 use iam_policy::config::{self, Config, ConfigError};
@@ -16,6 +17,7 @@ use ropey::Rope;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
 use tower_lsp_server::ls_types::{Diagnostic, MessageType, TextDocumentContentChangeEvent, Uri};
 
 /// What request handlers see of a policy in an open document; see [`Session::with_policies`].
@@ -95,6 +97,16 @@ struct Entry {
     uri: Uri,
     kind: Kind,
     doc: Document,
+    /// The document's version as background checks see it (see [`large`]).
+    latest: Arc<AtomicI32>,
+}
+
+impl Entry {
+    /// Over [`large::LARGE_DOCUMENT`]: checked in the background, quick rules only, and
+    /// without hover, completion and the other requests that read the whole value tree.
+    fn is_large(&self) -> bool {
+        self.doc.text().len() > large::LARGE_DOCUMENT
+    }
 }
 
 #[derive(Default)]
@@ -114,6 +126,8 @@ pub struct Session {
     fallback: Option<Arc<Config>>,
     /// Policy tests: which tests use which policies, and their last runs.
     pub tests: PolicyTests,
+    /// Checks of large documents for the handler to start off the request path.
+    large_checks: Vec<large::LargeCheck>,
 }
 
 /// The document's name for file-name conventions and messages: its path, else its URI.
@@ -201,7 +215,10 @@ impl Session {
             _ => Grammar::Json,
         };
         let doc = Document::with_grammar(text, version, language_id, path, grammar);
-        self.documents.insert(key.clone(), Entry { uri, kind, doc });
+        let latest = Arc::new(AtomicI32::new(version));
+        if let Some(old) = self.documents.insert(key.clone(), Entry { uri, kind, doc, latest }) {
+            old.latest.store(large::CLOSED, Ordering::Release);
+        }
         if kind == Kind::Config {
             self.invalidate_configs();
             return self.republish_all();
@@ -227,6 +244,7 @@ impl Session {
             entry.doc.apply(change, encoding);
         }
         entry.doc.version = version;
+        entry.latest.store(version, Ordering::Release);
         if entry.kind == Kind::Config {
             self.invalidate_configs();
             return self.republish_all();
@@ -271,7 +289,7 @@ impl Session {
                     .get(path)?
                     .iter()
                     .filter_map(|k| documents.get(k))
-                    .find(|e| holds_policies(e.kind))?;
+                    .find(|e| holds_policies(e.kind) && !e.is_large())?;
                 match pointer {
                     Some(pointer) => {
                         let (_, found) = entry.doc.host()?;
@@ -365,6 +383,7 @@ impl Session {
         let Some(entry) = self.documents.remove(uri.as_str()) else {
             return Outcome::default();
         };
+        entry.latest.store(large::CLOSED, Ordering::Release);
         let mut outcome = Outcome::default();
         if let Some(path) = entry.doc.path.as_deref() {
             let path = policy_tests::normalize(path);
@@ -565,7 +584,7 @@ impl Session {
             let entry = self.documents.get(key)?;
             (entry.kind, entry.doc.path.clone())
         };
-        if !holds_policies(kind) {
+        if !holds_policies(kind) || self.documents.get(key).is_some_and(Entry::is_large) {
             return None;
         }
         let mut ignored = Vec::new();
@@ -677,6 +696,11 @@ impl Session {
                 let config = self.config_for(path.as_deref(), messages);
                 let _catalog = iam_policy::catalog::project_scope(config.catalog);
                 let entry = self.documents.get_mut(key)?;
+                if entry.is_large() {
+                    let check = self.large_check(key, kind, config);
+                    self.large_checks.extend(check);
+                    return None;
+                }
                 let doc = &entry.doc;
                 let name = display_name(path.as_deref(), &entry.uri);
                 let options = Options {
@@ -696,7 +720,7 @@ impl Session {
                             result
                                 .findings
                                 .iter()
-                                .map(|f| diagnostics::to_diagnostic(f, doc, &entry.uri, encoding)),
+                                .map(|f| diagnostics::to_diagnostic(f, doc.rope(), &entry.uri, encoding)),
                         );
                     }
                     if let Some(p) = path.as_deref() {
@@ -739,7 +763,7 @@ impl Session {
                 let mut diagnostics: Vec<Diagnostic> = result
                     .findings
                     .iter()
-                    .map(|f| diagnostics::to_diagnostic(f, doc, &entry.uri, encoding))
+                    .map(|f| diagnostics::to_diagnostic(f, doc.rope(), &entry.uri, encoding))
                     .collect();
                 if let Some(p) = path.as_deref() {
                     diagnostics.extend(
@@ -755,6 +779,57 @@ impl Session {
                 })
             }
         }
+    }
+}
+
+impl Session {
+    /// The checks of large documents that the last calls scheduled, for the handler to run
+    /// off the request path.
+    pub fn take_large_checks(&mut self) -> Vec<LargeCheck> {
+        std::mem::take(&mut self.large_checks)
+    }
+
+    /// A copy of what the background check of the large document `key` needs.
+    fn large_check(&mut self, key: &str, kind: Kind, config: Arc<Config>) -> Option<LargeCheck> {
+        let encoding = self.encoding;
+        let entry = self.documents.get_mut(key)?;
+        let path = entry.doc.path.clone();
+        let holds = match kind {
+            Kind::Policy => Holds::Policy,
+            Kind::Json => Holds::Json,
+            Kind::Yaml => Holds::Template(iam_policy::host::HostKind::CloudFormationYaml),
+            Kind::Terraform => Holds::Template(iam_policy::host::HostKind::Terraform),
+            Kind::Config | Kind::Test | Kind::Other => return None,
+        };
+        let was_published = entry.doc.published;
+        // The check may publish; a later shrink below the limit then clears it if need be.
+        entry.doc.published = true;
+        let doc = &entry.doc;
+        let name = display_name(path.as_deref(), &entry.uri);
+        let named_as_policy =
+            analysis::is_policy_file_name(&name) || path.as_deref().is_some_and(|p| config.glob_type(p).is_some());
+        let extra = match path.as_deref() {
+            Some(p) => self
+                .tests
+                .policy_diagnostics(&policy_tests::normalize(p), doc, encoding),
+            None => Vec::new(),
+        };
+        Some(LargeCheck {
+            uri: entry.uri.clone(),
+            version: doc.version,
+            text: doc.text().to_owned(),
+            rope: doc.rope().clone(),
+            grammar: doc.syntax().grammar(),
+            holds,
+            name,
+            policy_type: config.policy_type_for(path.as_deref()),
+            config,
+            encoding,
+            latest: entry.latest.clone(),
+            was_published,
+            extra,
+            named_as_policy,
+        })
     }
 }
 

@@ -189,7 +189,12 @@ impl TestServer {
 
     /// Takes the first queued or incoming message that satisfies `pred`.
     pub fn take(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        self.take_within(what, pred, TIMEOUT)
+    }
+
+    /// [`Self::take`] with a wait of its own, for work known to be slow in debug builds.
+    pub fn take_within(&mut self, what: &str, pred: impl Fn(&Value) -> bool, wait: Duration) -> Value {
+        let deadline = Instant::now() + wait;
         let mut scanned = 0;
         loop {
             if let Some(i) = self.queue.iter().skip(scanned).position(&pred) {
@@ -205,6 +210,11 @@ impl TestServer {
                 );
             }
         }
+    }
+
+    /// Whether a message that satisfies `pred` arrived and waits unread.
+    pub fn queued(&self, pred: impl Fn(&Value) -> bool) -> bool {
+        self.queue.iter().any(pred)
     }
 
     /// The whole response to request `id`.
@@ -239,6 +249,16 @@ impl TestServer {
         let m = self.take(&format!("diagnostics for {uri}"), |m| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
         });
+        m["params"].clone()
+    }
+
+    /// The next publishDiagnostics for `uri`, waiting up to `wait`.
+    pub fn diagnostics_within(&mut self, uri: &str, wait: Duration) -> Value {
+        let m = self.take_within(
+            &format!("diagnostics for {uri}"),
+            |m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri,
+            wait,
+        );
         m["params"].clone()
     }
 
