@@ -196,13 +196,17 @@ resource "aws_iam_role" "ci" {
   assume_role_policy = data.aws_iam_policy_document.ci_trust.json
 }
 "#;
-    assert_eq!(codes("main.tf", text), Vec::<String>::new());
+    // Only the reminder Access Analyzer gives on every OIDC audience condition.
+    assert_eq!(codes("main.tf", text), ["CONFIRM_AUDIENCE_CLAIM_TYPE"]);
     // A provider that is known and of the wrong kind is still reported.
     let saml = text.replace(
         "local.github_oidc_provider_arn",
         "\"arn:aws:iam::111122223333:saml-provider/corp\"",
     );
-    assert_eq!(codes("main.tf", &saml), ["MISMATCHED_ACTION_FOR_PRINCIPAL"]);
+    assert_eq!(
+        codes("main.tf", &saml),
+        ["MISMATCHED_ACTION_FOR_PRINCIPAL", "CONFIRM_AUDIENCE_CLAIM_TYPE"]
+    );
 }
 
 #[test]

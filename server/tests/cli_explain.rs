@@ -23,6 +23,8 @@ const OURS: &[&str] = &[
     "RESOURCE_MATCHES_NO_ACTION",
     "RETIRED_ACTION",
     "STATEMENT_NEVER_APPLIES",
+    // The command line's own: a file it cannot read.
+    "UNREADABLE_FILE",
     "WILDCARD_ACTION_MATCHES_NOTHING",
 ];
 

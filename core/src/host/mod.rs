@@ -303,13 +303,8 @@ pub fn rescan_yaml(
     }
     out.errors.extend(errors.iter().cloned());
     out.errors.sort_by_key(|e| (e.span.start, e.span.end));
+    // The re-read policies take the host's errors inside them from `out.errors`.
     cfn::scan_resource(text, &member, Syntax::Yaml, &mut out);
-    // The host's errors inside the re-read policies.
-    for p in &mut out.policies {
-        p.json
-            .syntax_errors
-            .extend(errors.iter().filter(|e| p.span.contains_span(e.span)).cloned());
-    }
     for p in &previous.policies {
         if old_span.contains_span(p.span) {
             continue;

@@ -185,6 +185,10 @@ fn run_batch(file: &Path) -> u8 {
             let out = match result {
                 Ok(json) => json,
                 Err(e) => {
+                    // The lines before it first: when nobody reads them, the run ends there.
+                    if let Err(e) = stdout.flush() {
+                        return super::output::write_failed(&e, status);
+                    }
                     eprintln!("iam-policy-ls simulate: {e}");
                     status = 2;
                     serde_json::to_vec(&serde_json::json!({ "error": e })).unwrap_or_default()
