@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod checks;
 pub mod completion;
 pub mod config;
+pub mod diff;
 pub mod eval;
 pub mod file_names;
 pub mod finding;
