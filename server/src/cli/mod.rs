@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod check;
 pub mod codes;
+pub mod diff;
 pub mod explain;
 pub mod inputs;
 pub mod output;

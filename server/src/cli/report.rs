@@ -367,7 +367,7 @@ fn sarif_level(severity: Severity) -> &'static str {
 }
 
 /// A relative URI with forward slashes, as code scanning expects.
-fn sarif_uri(path: &str) -> String {
+pub(super) fn sarif_uri(path: &str) -> String {
     if path == "-" {
         return "stdin".into();
     }
