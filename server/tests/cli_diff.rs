@@ -1,6 +1,6 @@
 //! End-to-end tests of `iam-policy-ls diff`, driving the built binary: two files, templates,
 //! `--reference`, `--git` on a temporary repository, the three formats, bad input, a closed
-//! pipe.
+//! pipe, and the worked examples of docs/diff.md.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -427,4 +427,29 @@ fn git_compares_every_policy_with_its_version_at_a_revision() {
     let _ = std::fs::remove_dir_all(&outside);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("git:"), "{}", stderr(&out));
+}
+
+/// docs/diff.md: each ```console block is a command run from the repository's root and its
+/// exact output.
+#[test]
+fn the_worked_examples_in_the_docs_are_the_real_output() {
+    let doc = std::fs::read_to_string(repo_root().join("docs/diff.md")).unwrap();
+    let mut examples = 0;
+    for block in doc.split("```console\n").skip(1) {
+        let block = &block[..block.find("```").expect("closed block")];
+        let (command, expected) = block.split_once('\n').expect("a command line");
+        let args: Vec<&str> = command
+            .strip_prefix("$ iam-policy-ls diff ")
+            .expect("an iam-policy-ls diff command")
+            .split_whitespace()
+            .collect();
+        let out = run(&args);
+        assert_eq!(
+            stdout(&out).trim_end(),
+            expected.trim_end(),
+            "docs/diff.md example `{command}` is stale"
+        );
+        examples += 1;
+    }
+    assert!(examples >= 3, "{examples} examples");
 }
