@@ -187,31 +187,58 @@ fn against_reference(reference: &str, paths: &[PathBuf], given: Option<PolicyTyp
     Ok((comparisons, problems))
 }
 
-/// Reads `file` or `template#POINTER`; the error says what is wrong and where.
+/// Reads `file` or `template#POINTER` (parsed once); the error says what is wrong and where.
 fn load_named(reference: &str, given: Option<PolicyType>) -> Result<(Side, Found), String> {
     let (path, pointer) = host::split_reference(reference);
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
-    if let Err(e) = host::load_reference(path, &text, pointer) {
-        return Err(match e.offset {
-            Some(offset) => {
-                let (line, col) = iam_policy::eval::input::line_col(&text, offset);
-                format!("{path}:{line}:{col}: {}", e.message)
-            }
-            None => format!("{reference}: {}", e.message),
-        });
-    }
-    let pointer = pointer.unwrap_or("");
-    let found = policies_in(path, &text, true, given)
-        .into_iter()
-        .find(|f| f.pointer == pointer)
-        .ok_or_else(|| format!("{reference}: holds no policy"))?;
+    let failed = |e: host::LoadError| match e.offset {
+        Some(offset) => {
+            let (line, col) = iam_policy::eval::input::line_col(&text, offset);
+            format!("{path}:{line}:{col}: {}", e.message)
+        }
+        None => format!("{reference}: {}", e.message),
+    };
+    let access = match pointer {
+        None => {
+            let doc = host::load_reference(path, &text, None).map_err(failed)?;
+            let policy = Policy::from_json(&doc);
+            let options = Options {
+                policy_type: given,
+                path: Some(path),
+            };
+            Access::new(&policy, analysis::resolve_type(&policy, options).0)
+        }
+        Some(pointer) => {
+            let found = match host::read(Some(path), &text) {
+                Contents::Host(_, document) => document
+                    .policies
+                    .into_iter()
+                    .find(|p| p.pointer == pointer && p.json.syntax_errors.is_empty()),
+                _ => None,
+            };
+            let Some(embedded) = found else {
+                // Read again only to say what is wrong.
+                return Err(match host::load_reference(path, &text, Some(pointer)) {
+                    Err(e) => failed(e),
+                    Ok(_) => format!("{reference}: holds no policy"),
+                });
+            };
+            let policy = Policy::from_json(&embedded.json);
+            let options = Options {
+                policy_type: given,
+                path: Some(path),
+            };
+            Access::new(&policy, analysis::resolve_embedded_type(&policy, &embedded, options).0)
+        }
+    };
+    let pointer = pointer.unwrap_or("").to_owned();
     Ok((
         Side {
             path: path.to_owned(),
-            pointer: pointer.to_owned(),
+            pointer: pointer.clone(),
             text,
         },
-        found,
+        Found { pointer, access },
     ))
 }
 
