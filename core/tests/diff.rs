@@ -424,3 +424,129 @@ proptest! {
         }
     }
 }
+
+// The same property for resource policies: principals newly trusted.
+
+const PRINCIPALS: &[&str] = &[
+    r#""Principal": "*""#,
+    r#""Principal": {"AWS": "arn:aws:iam::444455556666:root"}"#,
+    r#""Principal": {"AWS": "444455556666"}"#,
+    r#""Principal": {"AWS": "arn:aws:iam::444455556666:user/bob"}"#,
+    r#""Principal": {"AWS": ["arn:aws:iam::111122223333:user/bob", "arn:aws:iam::444455556666:user/eve"]}"#,
+    r#""Principal": {"Service": "ec2.amazonaws.com"}"#,
+    r#""NotPrincipal": {"AWS": "arn:aws:iam::444455556666:root"}"#,
+];
+const CALLERS: &[&str] = &[
+    "arn:aws:iam::111122223333:user/bob",
+    "arn:aws:iam::444455556666:user/bob",
+    "arn:aws:iam::444455556666:user/eve",
+    "ec2.amazonaws.com",
+    "anonymous",
+];
+
+fn resource_statement() -> impl Strategy<Value = String> {
+    (
+        prop::bool::weighted(0.7),
+        0..PRINCIPALS.len(),
+        prop::collection::vec(0..3usize, 1..3),
+        prop::collection::vec(0..4usize, 1..3),
+        prop::sample::select(vec![0usize, 0, 1, 5, 8]),
+    )
+        .prop_map(|(allow, principal, actions, resources, condition)| {
+            let list = |pool: &[&str], picks: &[usize]| {
+                let items: Vec<String> = picks.iter().map(|&i| format!("\"{}\"", pool[i])).collect();
+                format!("[{}]", items.join(", "))
+            };
+            format!(
+                r#"{{"Effect": "{}", {}, "Action": {}, "Resource": {}{}}}"#,
+                if allow { "Allow" } else { "Deny" },
+                PRINCIPALS[principal],
+                list(&["s3:GetObject", "s3:*", "s3:Put*"], &actions),
+                list(
+                    &["arn:aws:s3:::b/*", "arn:aws:s3:::*", "arn:aws:s3:::b/bob/*", "*"],
+                    &resources
+                ),
+                CONDITIONS[condition]
+            )
+        })
+}
+
+fn bucket_policy_pair() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+    (
+        prop::collection::vec(resource_statement(), 1..4),
+        prop::collection::vec(resource_statement(), 1..4),
+        0..4usize,
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(|(old, other, edit, at)| {
+            let mut new = old.clone();
+            let i = at.index(new.len());
+            match edit {
+                0 => new[i].clone_from(&other[0]),
+                1 => new.push(other[0].clone()),
+                2 if new.len() > 1 => {
+                    new.remove(i);
+                }
+                _ => new = other,
+            }
+            (old, new)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A bucket policy in account 111122223333; callers from the account, another account
+    /// (whose own policies allow everything), a service, and anonymous.
+    #[test]
+    fn a_caller_newly_allowed_by_a_resource_policy_is_always_in_the_diff(
+        (old, new) in bucket_policy_pair(),
+        secure in any::<bool>(),
+    ) {
+        let text = |statements: &[String]| format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(", "));
+        let (old_text, new_text) = (text(&old), text(&new));
+        let old_access = Access::from_text(&old_text, Some(PolicyType::Resource));
+        let new_access = Access::from_text(&new_text, Some(PolicyType::Resource));
+        let d = diff(&old_access, &new_access);
+        let decide_under = |policy: &str, request: &Request| {
+            let cross_account = request.principal.account().is_some_and(|a| a != "111122223333");
+            let identity = if cross_account {
+                vec![CompiledPolicy::from_text(
+                    "caller.json",
+                    r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#,
+                )]
+            } else {
+                Vec::new()
+            };
+            let policies = Policies {
+                identity,
+                resource: Some(CompiledPolicy::from_text("bucket.json", policy)),
+                ..Policies::default()
+            };
+            decide(&policies, request) == Decision::Allowed
+        };
+        for caller in CALLERS {
+            for action in ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] {
+                for resource in ["arn:aws:s3:::b/bob/k", "arn:aws:s3:::b/k", "arn:aws:s3:::c/k"] {
+                    let mut context = Context::new();
+                    context.insert("aws:SecureTransport", if secure { "true" } else { "false" });
+                    context.insert("aws:username", "bob");
+                    let request = Request::new(
+                        PrincipalId::parse(caller).unwrap(),
+                        action,
+                        resource,
+                        Some("111122223333"),
+                        context,
+                    );
+                    if decide_under(&new_text, &request) && !decide_under(&old_text, &request) {
+                        let covered = d.added.iter().any(|c| c.actions.contains(id(action)));
+                        prop_assert!(
+                            covered,
+                            "{caller} {action} on {resource} is new, not in the diff {d:?}\nOLD {old_text}\nNEW {new_text}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
