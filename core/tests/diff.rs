@@ -550,3 +550,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_statement_widened_two_ways_lists_both() {
+    let (_, d) = diff_of(
+        r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::logs/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}}}"#,
+        r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"}"#,
+    );
+    let kinds: Vec<(&str, bool)> = d
+        .added
+        .iter()
+        .map(|c| match c.kind {
+            ChangeKind::Resources { .. } => ("resources", c.certain),
+            ChangeKind::Conditions { .. } => ("conditions", c.certain),
+            _ => ("other", c.certain),
+        })
+        .collect();
+    assert_eq!(kinds, [("resources", true), ("conditions", true)], "{d:?}");
+    assert_eq!(d.headline(), "1 resource widened, 1 condition loosened");
+}

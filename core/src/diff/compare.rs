@@ -108,7 +108,7 @@ fn compare_group(g: &Group<'_>, out: &mut Vec<Change>) {
         return;
     }
     for s in &g.after_allows {
-        if let Some((kind, certain, compared)) = widening(s, &g.before_allows) {
+        for (kind, certain, compared) in widening(s, &g.before_allows).unwrap_or_default() {
             out.push(change(kind, certain, &[s], &compared));
         }
     }
@@ -136,7 +136,7 @@ fn compare_group(g: &Group<'_>, out: &mut Vec<Change>) {
 fn widening<'a>(
     s: &StatementAccess,
     olds: &[&'a StatementAccess],
-) -> Option<(ChangeKind, bool, Vec<&'a StatementAccess>)> {
+) -> Option<Vec<(ChangeKind, bool, Vec<&'a StatementAccess>)>> {
     struct Verdict {
         resources: Subset,
         principals: Subset,
@@ -182,20 +182,20 @@ fn widening<'a>(
     }
     if let Some(answer) = resources_together {
         let example = witness(&answer).map(|w| readable_arn(w, &s.resources, &resource_peers));
-        return Some((
+        return Some(vec![(
             ChangeKind::Resources { example },
             matches!(answer, Subset::No { .. }),
             resource_peers,
-        ));
+        )]);
     }
     if let Some(answer) = principals_together {
-        return Some((
+        return Some(vec![(
             ChangeKind::Principals {
                 example: witness(&answer),
             },
             matches!(answer, Subset::No { .. }),
             principal_peers,
-        ));
+        )]);
     }
     // Resources and principals contained by one statement: the conditions differ.
     let condition_peers: Vec<(&StatementAccess, &Verdict)> = pairs()
@@ -207,37 +207,43 @@ fn widening<'a>(
         .or_else(|| condition_peers.first())
     {
         let certain = condition_peers.iter().all(|(_, v)| v.conditions == Implication::No);
-        return Some((
+        return Some(vec![(
             ChangeKind::Conditions {
                 now: s.conditions.iter().map(condition_text).collect(),
                 before: closest.conditions.iter().map(condition_text).collect(),
             },
             certain,
             vec![*closest],
-        ));
+        )]);
     }
-    // Two dimensions or more: name the first that differs from the closest statement.
+    // Two dimensions or more: each that differs from the closest statement. Proven when that
+    // statement is the only one and the dimension's answer is a definite no.
     let score = |v: &Verdict| {
         usize::from(v.resources.holds())
             + usize::from(v.principals.holds())
             + usize::from(v.conditions == Implication::Yes)
     };
     let (closest, verdict) = pairs().max_by_key(|(_, v)| score(v))?;
-    let kind = if !verdict.resources.holds() {
-        ChangeKind::Resources {
-            example: witness(&verdict.resources),
-        }
-    } else if !verdict.principals.holds() {
-        ChangeKind::Principals {
-            example: witness(&verdict.principals),
-        }
-    } else {
-        ChangeKind::Conditions {
+    let alone = olds.len() == 1;
+    let mut out = Vec::new();
+    if !verdict.resources.holds() {
+        let example = witness(&verdict.resources).map(|w| readable_arn(w, &s.resources, &[closest]));
+        let certain = alone && matches!(verdict.resources, Subset::No { .. });
+        out.push((ChangeKind::Resources { example }, certain, vec![closest]));
+    }
+    if !verdict.principals.holds() {
+        let certain = alone && matches!(verdict.principals, Subset::No { .. });
+        let example = witness(&verdict.principals);
+        out.push((ChangeKind::Principals { example }, certain, vec![closest]));
+    }
+    if verdict.conditions != Implication::Yes {
+        let kind = ChangeKind::Conditions {
             now: s.conditions.iter().map(condition_text).collect(),
             before: closest.conditions.iter().map(condition_text).collect(),
-        }
-    };
-    Some((kind, false, vec![closest]))
+        };
+        out.push((kind, alone && verdict.conditions == Implication::No, vec![closest]));
+    }
+    Some(out)
 }
 
 /// The containment search returns the shortest ARN outside the old statements, often with

@@ -14,8 +14,10 @@
 //! [`PolicyDiff::removed`] is the same comparison the other way round and points at OLD's.
 //! An item is [`Change::certain`] when the patterns prove that some request gets through;
 //! otherwise it reads "may grant new access": the comparison could not be decided (two
-//! conditions on different operators, a containment search over its budget, several
-//! dimensions widened at once). Nothing undecided is ever reported as "no new access".
+//! conditions on different operators, a containment search over its budget, a statement
+//! widened in several ways against several old statements). Nothing undecided is ever reported
+//! as "no new access". "Certain" compares `Allow` statements: a `Deny` of NEW that refuses the
+//! example is not consulted.
 //!
 //! # Soundness
 //! A NEW `Allow` counts as contained when one OLD `Allow` of the same actions contains its
