@@ -13,6 +13,9 @@ use std::fmt::Write as _;
 /// Action names listed per change and service before the rest is counted.
 const LISTED: usize = 8;
 
+/// Services listed per block before the rest is counted (a `NotAction` reaches hundreds).
+const SERVICES_LISTED: usize = 20;
+
 /// Which way a list of changes reads.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Direction {
@@ -99,7 +102,11 @@ fn describe(change: &Change, direction: Direction) -> String {
     let added = direction == Direction::Added;
     let example = |e: &Option<String>| e.as_ref().map(|e| format!(", e.g. {e}")).unwrap_or_default();
     match &change.kind {
+        ChangeKind::Actions if added && !change.compared.is_empty() => {
+            "newly allowed: OLD refused them with a Deny that is gone".into()
+        }
         ChangeKind::Actions if added => "newly allowed".into(),
+        ChangeKind::Actions if !change.compared.is_empty() => "no longer allowed: refused by a new Deny".into(),
         ChangeKind::Actions => "no longer allowed".into(),
         ChangeKind::Resources { example: e } if added => format!("on resources OLD did not grant{}", example(e)),
         ChangeKind::Resources { example: e } => format!("no longer on some resources{}", example(e)),
@@ -186,11 +193,15 @@ fn human_block(out: &mut String, changes: &[Change], direction: Direction, sides
             services.entry(service).or_default().push(line);
         }
     }
-    for (service, lines) in services {
+    let more = services.len().saturating_sub(SERVICES_LISTED);
+    for (service, lines) in services.into_iter().take(SERVICES_LISTED) {
         let _ = writeln!(out, "    {service}");
         for line in lines {
             let _ = writeln!(out, "{line}");
         }
+    }
+    if more > 0 {
+        let _ = writeln!(out, "    … and {more} more services (--format json lists every action)");
     }
 }
 
