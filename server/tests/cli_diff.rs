@@ -115,6 +115,17 @@ fn the_same_policy_exits_0_and_the_reverse_diff_lists_removed_access() {
     // NEW → OLD: what NEW added is now removed access, the Deny OLD had included.
     let out = run(&["--format", "json", "tests/diff/new.json", "tests/diff/old.json"]);
     let v = json_of(&out);
+    assert_eq!(v["policies"][0]["new"]["policyType"], "identity");
+    let given = json_of(&run(&[
+        "--format",
+        "json",
+        "--policy-type",
+        "boundary",
+        "tests/diff/new.json",
+        "tests/diff/old.json",
+    ]));
+    assert_eq!(given["policies"][0]["new"]["policyType"], "boundary");
+    assert_eq!(given["policies"][0]["old"]["policyType"], "boundary");
     let removed: Vec<&str> = v["policies"][0]["removedAccess"]
         .as_array()
         .unwrap()

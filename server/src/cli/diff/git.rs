@@ -111,6 +111,7 @@ fn compare_file(entry: &Entry, reference: &str, given: Option<PolicyType>) -> Ve
                         path: path.to_owned(),
                         pointer: found.pointer.clone(),
                         text: text.clone(),
+                        policy_type: found.access.policy_type,
                     };
                     (found, side)
                 })

@@ -62,6 +62,8 @@ pub struct Side {
     /// Empty for a whole-file JSON policy.
     pub pointer: String,
     pub text: String,
+    /// The type the policy was read as (given, from the file name or template, or inferred).
+    pub policy_type: PolicyType,
 }
 
 /// One policy compared: NEW against OLD. A missing side is an empty policy (a new or a
@@ -175,9 +177,11 @@ fn against_reference(reference: &str, paths: &[PathBuf], given: Option<PolicyTyp
                     path: reference_side.path.clone(),
                     pointer: reference_side.pointer.clone(),
                     text: reference_side.text.clone(),
+                    policy_type: reference_side.policy_type,
                 }),
                 new: Some(Side {
                     path: input.display.clone(),
+                    policy_type: found.access.policy_type,
                     pointer: found.pointer,
                     text: text.clone(),
                 }),
@@ -237,6 +241,7 @@ fn load_named(reference: &str, given: Option<PolicyType>) -> Result<(Side, Found
             path: path.to_owned(),
             pointer: pointer.clone(),
             text,
+            policy_type: access.policy_type,
         },
         Found { pointer, access },
     ))

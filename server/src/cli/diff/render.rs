@@ -309,7 +309,10 @@ pub(super) fn json(comparisons: &[Comparison]) -> Value {
         .iter()
         .map(|c| {
             let sides = Sides::of(c);
-            let side = |s: &Option<Side>| s.as_ref().map(|s| json!({"path": s.path, "policyPointer": s.pointer}));
+            let side = |s: &Option<Side>| {
+                s.as_ref()
+                    .map(|s| json!({"path": s.path, "policyPointer": s.pointer, "policyType": s.policy_type.as_str()}))
+            };
             json!({
                 "policy": c.label(),
                 "status": c.status(),
