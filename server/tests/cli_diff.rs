@@ -341,6 +341,8 @@ fn git_compares_every_policy_with_its_version_at_a_revision() {
     copy("tests/diff/team/reader.json", "policies/gone.json");
     copy("tests/templates/cloudformation.yaml", "infra/template.yaml");
     std::fs::write(dir.join("package.json"), r#"{"name": "not-a-policy"}"#).unwrap();
+    // Skipped as `check` skips it, at the revision and in the working tree.
+    copy("tests/diff/team/reader.json", "node_modules/dep/policy.json");
     git(&dir, &["add", "-A"]);
     git(&dir, &["commit", "-q", "-m", "first"]);
 
@@ -351,6 +353,7 @@ fn git_compares_every_policy_with_its_version_at_a_revision() {
 
     copy("tests/diff/new.json", "policies/app.json");
     copy("tests/diff/team/writer.json", "policies/added.json");
+    copy("tests/diff/team/writer.json", "node_modules/dep/policy.json");
     std::fs::remove_file(dir.join("policies/gone.json")).unwrap();
     let template = std::fs::read_to_string(dir.join("infra/template.yaml")).unwrap();
     std::fs::write(
