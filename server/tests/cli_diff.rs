@@ -354,6 +354,13 @@ fn git_compares_every_policy_with_its_version_at_a_revision() {
     copy("tests/diff/new.json", "policies/app.json");
     copy("tests/diff/team/writer.json", "policies/added.json");
     copy("tests/diff/team/writer.json", "node_modules/dep/policy.json");
+    // Read with the project's configuration, as `check` reads it.
+    std::fs::write(
+        dir.join(".iam-policy-ls.toml"),
+        "[policy-types]\n\"guards/*.json\" = \"scp\"\n",
+    )
+    .unwrap();
+    copy("tests/diff/team/reader.json", "guards/s3.json");
     std::fs::remove_file(dir.join("policies/gone.json")).unwrap();
     let template = std::fs::read_to_string(dir.join("infra/template.yaml")).unwrap();
     std::fs::write(
@@ -382,6 +389,7 @@ fn git_compares_every_policy_with_its_version_at_a_revision() {
     assert_eq!(
         summary,
         [
+            expect("guards/s3.json", "added", true),
             expect(
                 "infra/template.yaml#Resources.AppRole.Properties.AssumeRolePolicyDocument",
                 "changed",
@@ -404,7 +412,8 @@ fn git_compares_every_policy_with_its_version_at_a_revision() {
         "{v:#}"
     );
     // The deleted policy's access is listed as removed, at its old statements.
-    let gone = &v["policies"][5]["removedAccess"][0];
+    assert_eq!(v["policies"][0]["new"]["policyType"], "scp");
+    let gone = &v["policies"][6]["removedAccess"][0];
     assert_eq!(gone["kind"], "actions");
     assert_eq!(gone["statements"][0]["path"], "HEAD:policies/gone.json");
     // The working tree and the index are as they were.

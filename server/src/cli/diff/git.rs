@@ -3,6 +3,7 @@
 //! contents), so the working tree and the index are never touched.
 
 use super::{Comparison, Found, Outcome, Side, policies_in};
+use crate::cli::check::Configs;
 use crate::cli::inputs::{self, Source};
 use iam_policy::PolicyType;
 use iam_policy::diff::diff;
@@ -24,7 +25,7 @@ struct Entry {
     old_text: Option<String>,
 }
 
-pub(super) fn compare(reference: &str, paths: &[PathBuf], given: Option<PolicyType>) -> Outcome {
+pub(super) fn compare(reference: &str, paths: &[PathBuf], given: Option<PolicyType>, configs: &Configs) -> Outcome {
     let prefix = git(&["rev-parse", "--show-prefix"])?.trim_end().to_owned();
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim_end());
     let in_repository = |path: &Path| in_repository(&top, &prefix, path);
@@ -94,17 +95,17 @@ pub(super) fn compare(reference: &str, paths: &[PathBuf], given: Option<PolicyTy
     let comparisons: Vec<Comparison> = entries
         .into_par_iter()
         .filter(|(_, e)| e.old_text != e.new_text)
-        .flat_map_iter(|(_, e)| compare_file(&e, reference, given))
+        .flat_map_iter(|(_, e)| compare_file(&e, reference, given, configs))
         .collect();
     Ok((comparisons, problems))
 }
 
 /// The policies of one file in both versions, matched by their pointer.
-fn compare_file(entry: &Entry, reference: &str, given: Option<PolicyType>) -> Vec<Comparison> {
+fn compare_file(entry: &Entry, reference: &str, given: Option<PolicyType>, configs: &Configs) -> Vec<Comparison> {
     let old_path = format!("{reference}:{}", entry.display);
     let side = |path: &str, text: &Option<String>| -> Vec<(Found, Side)> {
         text.as_ref().map_or_else(Vec::new, |text| {
-            policies_in(&entry.display, text, entry.explicit, given)
+            policies_in(&entry.display, text, entry.explicit, given, configs)
                 .into_iter()
                 .map(|found| {
                     let side = Side {

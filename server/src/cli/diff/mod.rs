@@ -11,7 +11,7 @@
 mod git;
 mod render;
 
-use super::check::is_policy_json;
+use super::check::{Configs, is_policy_json};
 use super::inputs::{self, Source};
 use super::output;
 use clap::{Args, ValueEnum};
@@ -21,7 +21,7 @@ use iam_policy::analysis::{self, Options};
 use iam_policy::diff::{PolicyDiff, diff};
 use iam_policy::host::{self, Contents};
 use iam_policy::model::Policy;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct DiffArgs {
@@ -100,13 +100,15 @@ pub struct Found {
 }
 
 pub fn run(args: &DiffArgs) -> u8 {
+    let configs = Configs::default();
     let outcome = if let Some(reference) = &args.git {
-        git::compare(reference, &args.paths, args.policy_type)
+        git::compare(reference, &args.paths, args.policy_type, &configs)
     } else if let Some(reference) = &args.reference {
-        against_reference(reference, &args.paths, args.policy_type)
+        against_reference(reference, &args.paths, args.policy_type, &configs)
     } else {
-        two_files(&args.paths, args.policy_type)
+        two_files(&args.paths, args.policy_type, &configs)
     };
+    let config_errors = configs.report_errors();
     let (comparisons, problems) = match outcome {
         Ok(found) => found,
         Err(message) => {
@@ -123,7 +125,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         Format::Sarif => serde_json::to_string_pretty(&render::sarif(&comparisons))
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
     };
-    let status = if !problems.is_empty() {
+    let status = if !problems.is_empty() || config_errors {
         2
     } else if comparisons.iter().any(|c| !c.diff.grants_nothing_new()) {
         1
@@ -135,15 +137,15 @@ pub fn run(args: &DiffArgs) -> u8 {
 
 type Outcome = Result<(Vec<Comparison>, Vec<String>), String>;
 
-fn two_files(paths: &[PathBuf], given: Option<PolicyType>) -> Outcome {
+fn two_files(paths: &[PathBuf], given: Option<PolicyType>, configs: &Configs) -> Outcome {
     let [old, new] = paths else {
         return Err(format!(
             "diff takes two policies, OLD and NEW (got {}); or --git REF [PATH…], or --reference FILE PATH…",
             paths.len()
         ));
     };
-    let (old_side, old_policy) = load_named(&old.to_string_lossy(), given)?;
-    let (new_side, new_policy) = load_named(&new.to_string_lossy(), given)?;
+    let (old_side, old_policy) = load_named(&old.to_string_lossy(), given, configs)?;
+    let (new_side, new_policy) = load_named(&new.to_string_lossy(), given, configs)?;
     let diff = diff(&old_policy.access, &new_policy.access);
     Ok((
         vec![Comparison {
@@ -155,11 +157,11 @@ fn two_files(paths: &[PathBuf], given: Option<PolicyType>) -> Outcome {
     ))
 }
 
-fn against_reference(reference: &str, paths: &[PathBuf], given: Option<PolicyType>) -> Outcome {
+fn against_reference(reference: &str, paths: &[PathBuf], given: Option<PolicyType>, configs: &Configs) -> Outcome {
     if paths.is_empty() {
         return Err("--reference FILE needs the policies to compare: PATH…".into());
     }
-    let (reference_side, reference_policy) = load_named(reference, given)?;
+    let (reference_side, reference_policy) = load_named(reference, given, configs)?;
     let mut comparisons = Vec::new();
     let mut problems = Vec::new();
     for input in inputs::collect(paths) {
@@ -170,7 +172,7 @@ fn against_reference(reference: &str, paths: &[PathBuf], given: Option<PolicyTyp
                 continue;
             }
         };
-        for found in policies_in(&input.display, &text, input.explicit, given) {
+        for found in policies_in(&input.display, &text, input.explicit, given, configs) {
             comparisons.push(Comparison {
                 diff: diff(&reference_policy.access, &found.access),
                 old: Some(Side {
@@ -192,8 +194,9 @@ fn against_reference(reference: &str, paths: &[PathBuf], given: Option<PolicyTyp
 }
 
 /// Reads `file` or `template#POINTER` (parsed once); the error says what is wrong and where.
-fn load_named(reference: &str, given: Option<PolicyType>) -> Result<(Side, Found), String> {
+fn load_named(reference: &str, given: Option<PolicyType>, configs: &Configs) -> Result<(Side, Found), String> {
     let (path, pointer) = host::split_reference(reference);
+    let given = given.or_else(|| configured_type(path, configs));
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
     let failed = |e: host::LoadError| match e.offset {
         Some(offset) => {
@@ -247,12 +250,25 @@ fn load_named(reference: &str, given: Option<PolicyType>) -> Result<(Side, Found
     ))
 }
 
-/// The policies of one file, as `check` finds them: a JSON policy (pointer ``), or each
-/// policy of a template with its pointer. `explicit`: named by the user, so JSON is a policy
-/// whatever it looks like.
-pub fn policies_in(path: &str, text: &str, explicit: bool, given: Option<PolicyType>) -> Vec<Found> {
+/// The type `.iam-policy-ls.toml` gives the file (a glob, or its default type), as `check`
+/// reads it.
+fn configured_type(path: &str, configs: &Configs) -> Option<PolicyType> {
+    let config = configs.for_input(path);
+    let p = PathBuf::from(path);
+    config.policy_type_for(Some(&std::path::absolute(&p).unwrap_or(p)))
+}
+
+/// The policies of one file, as `check` finds them (with the nearest `.iam-policy-ls.toml`):
+/// a JSON policy (pointer ``), or each policy of a template with its pointer. `explicit`: named
+/// by the user, so JSON is a policy whatever it looks like.
+fn policies_in(path: &str, text: &str, explicit: bool, given: Option<PolicyType>, configs: &Configs) -> Vec<Found> {
+    let config = configs.for_input(path);
+    let absolute = {
+        let p = PathBuf::from(path);
+        std::path::absolute(&p).unwrap_or(p)
+    };
     let options = Options {
-        policy_type: given,
+        policy_type: given.or_else(|| config.policy_type_for(Some(&absolute))),
         path: Some(path),
     };
     match host::read(Some(path), text) {
@@ -268,7 +284,7 @@ pub fn policies_in(path: &str, text: &str, explicit: bool, given: Option<PolicyT
                 }
             })
             .collect(),
-        Contents::Json(doc) if is_policy_json(explicit, path, &doc, &Default::default(), Some(Path::new(path))) => {
+        Contents::Json(doc) if is_policy_json(explicit, path, &doc, &config, Some(&absolute)) => {
             let policy = Policy::from_json(&doc);
             let (policy_type, _) = analysis::resolve_type(&policy, options);
             vec![Found {
