@@ -9,6 +9,7 @@
 pub mod code_action;
 pub mod completion;
 pub mod diagnostics;
+pub mod diff_lens;
 pub mod document;
 pub mod hover;
 pub mod inlay;
@@ -34,9 +35,10 @@ use tower_lsp_server::ls_types::{
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentLink, DocumentLinkOptions, DocumentLinkParams,
     DocumentSymbolParams, DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FoldingRange,
     FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, InlayHint, InlayHintParams, LSPAny, OneOf, PositionEncodingKind, Registration,
-    SaveOptions, SelectionRange, SelectionRangeParams, SelectionRangeProviderCapability, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    InitializeResult, InitializedParams, InlayHint, InlayHintParams, LSPAny, MessageType, OneOf, PositionEncodingKind,
+    Registration, SaveOptions, SelectionRange, SelectionRangeParams, SelectionRangeProviderCapability,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -185,7 +187,7 @@ impl LanguageServer for Backend {
                     resolve_provider: Some(false),
                 }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![policy_tests::RUN_COMMAND.to_owned()],
+                    commands: vec![policy_tests::RUN_COMMAND.to_owned(), diff_lens::SHOW_COMMAND.to_owned()],
                     ..ExecuteCommandOptions::default()
                 }),
                 completion_provider: Some(CompletionOptions {
@@ -232,7 +234,12 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        Ok(self.session().code_lenses(&params.text_document.uri))
+        let uri = &params.text_document.uri;
+        let mut session = self.session();
+        Ok(session.code_lenses(uri).or_else(|| {
+            let lenses = diff_lens::code_lenses(&mut session, uri);
+            (!lenses.is_empty()).then_some(lenses)
+        }))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
@@ -243,6 +250,15 @@ impl LanguageServer for Backend {
             .and_then(|u| u.parse::<tower_lsp_server::ls_types::Uri>().ok());
         let outcome = match (params.command.as_str(), uri) {
             (policy_tests::RUN_COMMAND, Some(uri)) => self.update(|s| s.rerun_tests(&uri)),
+            (diff_lens::SHOW_COMMAND, Some(uri)) => {
+                // Shown to the user, and returned for clients that display it themselves.
+                let pointer = params.arguments.get(1).and_then(|a| a.as_str()).unwrap_or("");
+                let report = diff_lens::report(&mut self.session(), &uri, pointer);
+                if let Some(report) = &report {
+                    self.client.show_message(MessageType::INFO, report).await;
+                }
+                return Ok(report.map(LSPAny::String));
+            }
             _ => Outcome::default(),
         };
         self.send(outcome).await;

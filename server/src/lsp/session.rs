@@ -128,6 +128,8 @@ pub struct Session {
     pub tests: PolicyTests,
     /// Checks of large documents for the handler to start off the request path.
     large_checks: Vec<large::LargeCheck>,
+    /// Files' versions at git's HEAD, for the diff lens.
+    pub head_texts: super::diff_lens::HeadTexts,
 }
 
 /// The document's name for file-name conventions and messages: its path, else its URI.
@@ -203,6 +205,7 @@ impl Session {
         };
         let key = uri.as_str().to_owned();
         if let Some(p) = &path {
+            self.head_texts.forget(p);
             let keys = self.keys_by_path.entry(policy_tests::normalize(p)).or_default();
             // Opened again without a close: already there.
             if !keys.contains(&key) {

@@ -135,6 +135,11 @@ pub fn run(args: &DiffArgs) -> u8 {
     output::print(&rendered, status)
 }
 
+/// One comparison as `diff` prints it for people (the language server's diff lens shows it).
+pub(crate) fn human_report(comparison: &Comparison) -> String {
+    render::human(std::slice::from_ref(comparison), true)
+}
+
 type Outcome = Result<(Vec<Comparison>, Vec<String>), String>;
 
 fn two_files(paths: &[PathBuf], given: Option<PolicyType>, configs: &Configs) -> Outcome {

@@ -1,0 +1,195 @@
+//! A code lens on each policy of a file in a git repository: what the policy grants beyond its
+//! version at HEAD ("vs HEAD: +3 actions, 1 resource widened"), from `iam_policy::diff`. Its
+//! command shows the whole comparison, as `iam-policy-ls diff --git HEAD` prints it.
+//!
+//! HEAD's text is read once per file with `git show` when a lens is first asked for, and again
+//! after the document is reopened.
+
+use super::session::{PolicyView, Session};
+use crate::cli::diff::{Comparison, Side};
+use iam_policy::PolicyType;
+use iam_policy::access::Access;
+use iam_policy::diff::diff;
+use iam_policy::host::{self, Contents};
+use iam_policy::model::Policy;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use tower_lsp_server::ls_types::{CodeLens, Command as LspCommand, Uri};
+
+/// The command of the lens: arguments are the document's URI and the policy's pointer.
+pub const SHOW_COMMAND: &str = "iam-policy-ls.showDiff";
+
+/// What HEAD holds at a path.
+#[derive(Debug, Clone)]
+pub enum AtHead {
+    /// Not in a git repository (or git is missing): no lens.
+    NoRepository,
+    /// In a repository, not in HEAD: every policy is new.
+    Untracked,
+    Text(String),
+}
+
+/// HEAD's version of each file a lens was asked for.
+#[derive(Debug, Default)]
+pub struct HeadTexts {
+    texts: HashMap<PathBuf, AtHead>,
+}
+
+impl HeadTexts {
+    pub fn get(&mut self, path: &Path) -> &AtHead {
+        self.texts
+            .entry(path.to_path_buf())
+            .or_insert_with(|| read_at_head(path))
+    }
+
+    /// Reads HEAD again next time (the document was reopened).
+    pub fn forget(&mut self, path: &Path) {
+        self.texts.remove(path);
+    }
+}
+
+/// `git show HEAD:./NAME` run in the file's directory.
+fn read_at_head(path: &Path) -> AtHead {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return AtHead::NoRepository;
+    };
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["show", &format!("HEAD:./{name}")])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(Stdio::null())
+        .output();
+    let Ok(output) = output else {
+        return AtHead::NoRepository;
+    };
+    if output.status.success() {
+        return match String::from_utf8(output.stdout) {
+            Ok(text) => AtHead::Text(text),
+            Err(_) => AtHead::NoRepository,
+        };
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Inside a repository, a path git does not know at HEAD (a new file, or no commit yet).
+    let in_repository = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    tracing::debug!("no HEAD version of {}: {}", path.display(), stderr.trim());
+    if in_repository {
+        AtHead::Untracked
+    } else {
+        AtHead::NoRepository
+    }
+}
+
+/// The policy of HEAD's text that stands where `view`'s does: the whole file, or the embedded
+/// policy with the same pointer. `None` when HEAD has no such policy (a new one).
+fn old_access(old_text: &str, name: &str, view: &PolicyView<'_>) -> Option<Access> {
+    match view.embedded {
+        None => Some(Access::from_text(old_text, Some(view.policy_type))),
+        Some(embedded) => match host::read(Some(name), old_text) {
+            Contents::Host(_, found) => found
+                .policies
+                .iter()
+                .find(|p| p.pointer == embedded.pointer)
+                .map(|p| Access::new(&Policy::from_json(&p.json), view.policy_type)),
+            _ => None,
+        },
+    }
+}
+
+fn new_access(view: &PolicyView<'_>) -> Access {
+    Access::new(&Policy::from_json(view.json), view.policy_type)
+}
+
+/// The comparison of one policy of an open document with HEAD, as the CLI reports it.
+fn compare(view: &PolicyView<'_>, path: &Path, at_head: &AtHead) -> Option<Comparison> {
+    let name = path.to_string_lossy();
+    let pointer = view.embedded.map(|e| e.pointer.clone()).unwrap_or_default();
+    let empty = || Access::from_text("{}", Some(view.policy_type));
+    let (old, old_side) = match at_head {
+        AtHead::NoRepository => return None,
+        AtHead::Untracked => (empty(), None),
+        AtHead::Text(text) => match old_access(text, &name, view) {
+            Some(access) => (
+                access,
+                Some(side(&format!("{name}@HEAD"), &pointer, text, view.policy_type)),
+            ),
+            None => (empty(), None),
+        },
+    };
+    let new = new_access(view);
+    Some(Comparison {
+        old: old_side,
+        new: Some(side(&name, &pointer, view.doc.text(), view.policy_type)),
+        diff: diff(&old, &new),
+    })
+}
+
+fn side(path: &str, pointer: &str, text: &str, policy_type: PolicyType) -> Side {
+    Side {
+        path: path.to_owned(),
+        pointer: pointer.to_owned(),
+        text: text.to_owned(),
+        policy_type,
+    }
+}
+
+/// One lens per policy of the document, when its file is in a git repository.
+pub fn code_lenses(session: &mut Session, uri: &Uri) -> Vec<CodeLens> {
+    let Some(path) = session.document(uri).and_then(|d| d.path.clone()) else {
+        return Vec::new();
+    };
+    let at_head = session.head_texts.get(&path).clone();
+    if matches!(at_head, AtHead::NoRepository) {
+        return Vec::new();
+    }
+    session
+        .with_policies(uri, |views| {
+            views
+                .iter()
+                .filter_map(|view| {
+                    let comparison = compare(view, &path, &at_head)?;
+                    let title = match &comparison.old {
+                        Some(_) => format!("vs HEAD: {}", comparison.diff.headline()),
+                        None => format!("new since HEAD: {}", comparison.diff.headline()),
+                    };
+                    let start = view
+                        .doc
+                        .range(iam_policy::Span::empty(view.span().start), view.encoding);
+                    let pointer = view.embedded.map(|e| e.pointer.clone()).unwrap_or_default();
+                    Some(CodeLens {
+                        range: start,
+                        command: Some(LspCommand {
+                            title,
+                            command: SHOW_COMMAND.to_owned(),
+                            arguments: Some(vec![uri.as_str().into(), pointer.into()]),
+                        }),
+                        data: None,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The whole comparison of the policy at `pointer` with HEAD, for the lens's command.
+pub fn report(session: &mut Session, uri: &Uri, pointer: &str) -> Option<String> {
+    let path = session.document(uri)?.path.clone()?;
+    let at_head = session.head_texts.get(&path).clone();
+    session
+        .with_policies(uri, |views| {
+            let view = views
+                .iter()
+                .find(|v| v.embedded.map_or("", |e| e.pointer.as_str()) == pointer)?;
+            let comparison = compare(view, &path, &at_head)?;
+            Some(crate::cli::diff::human_report(&comparison))
+        })
+        .flatten()
+}
