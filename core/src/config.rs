@@ -13,7 +13,14 @@
 //! "roles/*/trust.json" = "trust"
 //! ```
 //!
-//! and `catalog = "path"`: a newer IAM catalog (see [`crate::catalog::load`]).
+//! and `catalog = "path"`: a newer IAM catalog (see [`crate::catalog::load`]), and the risk
+//! findings' settings:
+//!
+//! ```toml
+//! [risk]
+//! all = true                        # every risk category on, the exposure ones included
+//! forbid = ["iam:*", {action = "s3:DeleteBucket", resources = ["arn:aws:s3:::prod-*"]}]
+//! ```
 //!
 //! Parsing never fails outright: every problem becomes a [`ConfigError`] with a byte span into the
 //! file where one is known, and the valid parts still apply.
@@ -21,6 +28,7 @@
 use crate::catalog::Catalog;
 use crate::finding::{Finding, Severity};
 use crate::policy_type::PolicyType;
+use crate::risk::{Forbidden, RiskKind, RiskSettings};
 use crate::span::Span;
 use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
@@ -76,6 +84,10 @@ pub struct Config {
     pub inlay_access_level: Option<bool>,
     /// `catalog`: the IAM catalog to check with instead of the embedded one.
     pub catalog: Option<&'static Catalog>,
+    /// `[risk] all`: every risk category on.
+    pub risk_all: Option<bool>,
+    /// `[risk] forbid`: access no policy may grant.
+    pub forbid: Vec<Forbidden>,
 }
 
 #[derive(Deserialize, Default)]
@@ -88,9 +100,11 @@ struct Raw {
     #[serde(rename = "policy-types")]
     policy_types: Option<Entries<toml::Value>>,
     catalog: Option<Spanned<toml::Value>>,
+    risk: Option<Entries<toml::Value>>,
 }
 
 const KNOWN_KEYS: &[&str] = &[
+    "risk",
     "policy-type",
     "checks",
     "policy-types",
@@ -157,7 +171,7 @@ impl Config {
                         errors.push(ConfigError {
                             span: span_of(&key),
                             message: format!(
-                                "unknown key `{}`; expected one of `policy-type`, `catalog`, `[checks]`, `[policy-types]`, `[inlay-hints]`",
+                                "unknown key `{}`; expected one of `policy-type`, `catalog`, `[checks]`, `[policy-types]`, `[inlay-hints]`, `[risk]`",
                                 key.get_ref()
                             ),
                         });
@@ -264,6 +278,9 @@ impl Config {
                 }),
             }
         }
+        for (key, value) in raw.risk.map(|e| e.0).unwrap_or_default() {
+            parse_risk_entry(&key, &value, &mut config, &mut errors);
+        }
         if let Some(hints) = &raw.inlay_hints {
             let value = hints.get_ref();
             let access = value.get("access-level").or_else(|| value.get("accessLevel"));
@@ -309,6 +326,27 @@ impl Config {
             policy_types,
             inlay_access_level: over.inlay_access_level.or(self.inlay_access_level),
             catalog: over.catalog.or(self.catalog),
+            risk_all: over.risk_all.or(self.risk_all),
+            forbid: over.forbid.iter().chain(&self.forbid).cloned().collect(),
+        }
+    }
+
+    /// The risk settings this configuration gives: `[risk]`, and the exposure categories a
+    /// `[checks]` entry turns on.
+    pub fn risk_settings(&self) -> RiskSettings {
+        let enabled = RiskKind::ALL
+            .into_iter()
+            .filter(|k| {
+                matches!(
+                    self.checks.get(k.code()),
+                    Some(CheckSetting::On | CheckSetting::Severity(_))
+                )
+            })
+            .collect();
+        RiskSettings {
+            all: self.risk_all.unwrap_or(false),
+            enabled,
+            forbid: self.forbid.clone(),
         }
     }
 
@@ -353,6 +391,82 @@ impl Config {
             }
             Some(CheckSetting::On) | None => true,
         });
+    }
+}
+
+/// One entry of `[risk]`: `all = bool` or `forbid = [...]`.
+fn parse_risk_entry(
+    key: &Spanned<String>,
+    value: &Spanned<toml::Value>,
+    config: &mut Config,
+    errors: &mut Vec<ConfigError>,
+) {
+    let mut error = |message: String| {
+        errors.push(ConfigError {
+            span: span_of(value),
+            message,
+        });
+    };
+    match (key.get_ref().as_str(), value.get_ref()) {
+        ("all", toml::Value::Boolean(b)) => config.risk_all = Some(*b),
+        ("all", other) => error(format!("[risk] all: expected true or false, found {}", describe(other))),
+        ("forbid", toml::Value::Array(entries)) => {
+            for entry in entries {
+                match forbidden_entry(entry) {
+                    Ok(f) => config.forbid.push(f),
+                    Err(why) => error(format!("[risk] forbid: {why}")),
+                }
+            }
+        }
+        ("forbid", other) => error(format!(
+            "[risk] forbid: expected a list of actions, found {}",
+            describe(other)
+        )),
+        (other, _) => errors.push(ConfigError {
+            span: span_of(key),
+            message: format!("[risk]: unknown key `{other}`; expected `all` or `forbid`"),
+        }),
+    }
+}
+
+/// `"iam:*"` or `{action = "s3:DeleteBucket", resources = ["arn:aws:s3:::prod-*"]}`.
+fn forbidden_entry(entry: &toml::Value) -> Result<Forbidden, String> {
+    let action_of = |text: &str| {
+        crate::risk::parse_forbidden(text).and_then(|mut list| match (list.pop(), list.is_empty()) {
+            (Some(one), true) => Ok(one),
+            _ => Err(format!("expected one action pattern, found \"{text}\"")),
+        })
+    };
+    match entry {
+        toml::Value::String(text) => action_of(text),
+        toml::Value::Table(table) => {
+            let Some(action) = table.get("action").and_then(toml::Value::as_str) else {
+                return Err("a table entry needs `action = \"service:action\"`".to_owned());
+            };
+            let mut forbidden = action_of(action)?;
+            if let Some(unknown) = table.keys().find(|k| *k != "action" && *k != "resources") {
+                return Err(format!(
+                    "unknown key `{unknown}` in an entry; expected `action` and `resources`"
+                ));
+            }
+            match table.get("resources") {
+                None => {}
+                Some(toml::Value::Array(list)) => {
+                    for r in list {
+                        let Some(r) = r.as_str() else {
+                            return Err(format!("resources must be ARN strings, found {}", describe(r)));
+                        };
+                        forbidden.resources.push(r.to_owned());
+                    }
+                }
+                Some(other) => return Err(format!("resources must be a list of ARNs, found {}", describe(other))),
+            }
+            Ok(forbidden)
+        }
+        other => Err(format!(
+            "expected an action pattern or a table with `action` and `resources`, found {}",
+            describe(other)
+        )),
     }
 }
 
@@ -449,6 +563,46 @@ mod tests {
     }
 
     #[test]
+    fn risk_table_gives_forbidden_access_and_categories() {
+        let text = "[checks]\nDATA_EXFILTRATION = \"warning\"\n[risk]\nforbid = [\"iam:*\", {action = \"s3:DeleteBucket\", resources = [\"arn:aws:s3:::prod-*\"]}]\n";
+        let (config, errors) = Config::parse(text, None);
+        assert_eq!(errors, vec![]);
+        let settings = config.risk_settings();
+        assert!(!settings.all);
+        assert!(settings.is_on(RiskKind::DataExfiltration));
+        assert!(!settings.is_on(RiskKind::ResourceExposure));
+        assert_eq!(
+            settings.forbid,
+            vec![
+                Forbidden {
+                    action: "iam:*".to_owned(),
+                    resources: vec![]
+                },
+                Forbidden {
+                    action: "s3:DeleteBucket".to_owned(),
+                    resources: vec!["arn:aws:s3:::prod-*".to_owned()]
+                },
+            ]
+        );
+        let (config, errors) = Config::parse("[risk]\nall = true\n", None);
+        assert_eq!(errors, vec![]);
+        assert!(config.risk_settings().is_on(RiskKind::InfrastructureModification));
+    }
+
+    #[test]
+    fn risk_table_problems_name_what_and_where() {
+        let text = "[risk]\nall = \"yes\"\nforbid = [\"iam\", 3]\ncolour = 1\n";
+        let (_, errors) = Config::parse(text, None);
+        let at = |e: &ConfigError| e.span.and_then(|s| text.get(s.range())).unwrap_or("").to_owned();
+        let found: Vec<(String, &str)> = errors.iter().map(|e| (at(e), e.message.as_str())).collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0].0, "\"yes\"");
+        assert!(found[1].1.contains("`iam` is not an action pattern"), "{found:?}");
+        assert!(found[2].1.contains("found an integer"), "{found:?}");
+        assert_eq!(found[3].0, "colour");
+    }
+
+    #[test]
     fn apply_disables_and_overrides() {
         let code = first_code();
         let finding = |code: &'static str| Finding {
@@ -459,6 +613,7 @@ mod tests {
             related: vec![],
             fixes: vec![],
             tags: vec![],
+            risk: None,
         };
         let mut config = Config::default();
         config.checks.insert(code, CheckSetting::Severity(Severity::Error));

@@ -90,6 +90,8 @@ pub struct Finding {
     pub related: Vec<Related>,
     pub fixes: Vec<Fix>,
     pub tags: Vec<Tag>,
+    /// For the checks of the `risk` category: the kind, method and actions.
+    pub risk: Option<crate::risk::RiskDetail>,
 }
 
 impl Finding {

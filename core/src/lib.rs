@@ -21,6 +21,7 @@ pub mod operator;
 pub mod policy_test;
 pub mod policy_type;
 pub mod refactor;
+pub mod risk;
 pub mod span;
 pub mod syntax;
 pub mod variables;

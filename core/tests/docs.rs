@@ -14,8 +14,10 @@
 use iam_policy::checks::{Check, all_checks};
 use iam_policy::json::{self, Value};
 use iam_policy::model::POLICY_ELEMENTS;
+use iam_policy::risk::{self, RiskKind, RiskSettings, parse_forbidden};
 use iam_policy::{Options, PolicyType, Severity, analyze_text};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 const HEADINGS: [&str; 4] = ["## What it does", "## Why is this bad", "## Example", "## Use instead"];
 
@@ -184,6 +186,19 @@ fn examples_trigger_their_check_and_fixes_do_not() {
 
 fn example_behaves(check: &'static Check) {
     {
+        // Risk checks off by default, and forbidden access, are shown as their docs say.
+        let _risk = RiskKind::of_code(check.code).map(|kind| {
+            let forbid = if kind == RiskKind::ForbiddenAccess {
+                parse_forbidden("iam:*").unwrap()
+            } else {
+                Vec::new()
+            };
+            risk::scope(Arc::new(RiskSettings {
+                all: true,
+                forbid,
+                ..RiskSettings::default()
+            }))
+        });
         let policy_type =
             policy_type_of(check).unwrap_or_else(|e| panic!("{}: bad policy-type marker: {e}", check.code));
         let example = json_block_after(check.doc, "## Example")

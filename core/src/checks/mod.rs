@@ -53,6 +53,7 @@ mod principal_values;
 mod region_kms_values;
 mod resource_policy_kind;
 mod resources;
+mod risk;
 mod service_principals;
 mod sid;
 mod statement_canon;
@@ -116,6 +117,7 @@ pub static RULES: &[Rule] = &[
     condition_simplify::RULE,
     statement_overlap::RULE,
     contradictions::RULE,
+    risk::RULE,
 ];
 
 /// How many of [`RULES`], from the first, are quick: syntax, structure and size, each one pass
@@ -204,6 +206,7 @@ impl Sink {
             related: Vec::new(),
             fixes: Vec::new(),
             tags: Vec::new(),
+            risk: None,
         })
     }
 
