@@ -39,6 +39,8 @@ enum Command {
     Explain(cli::explain::ExplainArgs),
     /// Decide a request offline as AWS would, and explain which layer and statement decided.
     Simulate(cli::simulate::SimulateArgs),
+    /// Summarize what each policy grants: services × access levels, and its risk findings.
+    Summary(cli::summary::SummaryArgs),
     /// Run policy tests (`*.iamtest.json`): expected decisions for requests, checked against the policies.
     Test(cli::test::TestArgs),
     /// What a new version of a policy grants that the old one did not: OLD NEW, --git REF, or --reference FILE.
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Some(Command::Policies(args)) => cli::policies::run(&args),
         Some(Command::Explain(args)) => cli::explain::run(&args),
         Some(Command::Simulate(args)) => cli::simulate::run(&args),
+        Some(Command::Summary(args)) => cli::summary::run(&args),
         Some(Command::Test(args)) => cli::test::run(&args),
         Some(Command::Catalog(args)) => cli::catalog::run(&args),
         Some(Command::Diff(args)) => cli::diff::run(&args),

@@ -284,7 +284,7 @@ fn message(found: &Risk<'_>, actions: &[String], first: &StatementAccess) -> Str
         (RiskKind::PrivilegeEscalation, Some(method)) => format!(
             "privilege escalation ({}): {} let the holder {}",
             method.name,
-            actions.join(" + "),
+            method.actions.join(" + "),
             method.how
         ),
         (RiskKind::DataExfiltration, _) => format!("data exfiltration: {} {unlimited}", list(actions)),

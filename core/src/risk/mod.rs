@@ -10,12 +10,14 @@
 mod escalation;
 mod exposure;
 mod forbid;
+mod overview;
 mod public;
 mod settings;
 
 pub use escalation::{METHODS, Method};
 pub use exposure::{CREDENTIALS_EXPOSURE_ACTIONS, DATA_EXFILTRATION_ACTIONS};
 pub use forbid::{Forbidden, parse_forbidden};
+pub use overview::{LEVEL_TITLES, Overview, Row, thousands};
 pub use settings::{RiskSettings, Scope, scope, settings};
 
 use crate::PolicyType;

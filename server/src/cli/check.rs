@@ -8,10 +8,11 @@ use super::report::{self, FileReport, Outcome, Place, PolicyReport};
 use crate::position::{Encoding, position};
 use clap::{Args, ValueEnum};
 use iam_policy::catalog;
-use iam_policy::config::{self, Config};
+use iam_policy::config::{self, CheckSetting, Config};
 use iam_policy::host::{self, Contents};
 use iam_policy::json::JsonDocument;
 use iam_policy::policy_type::TypeSource;
+use iam_policy::risk::{self, Forbidden, RiskKind};
 use iam_policy::{Options, PolicyType, Severity, analysis};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -27,6 +28,8 @@ pub struct CheckArgs {
     /// Check every file as this policy type instead of inferring it.
     #[arg(long, value_parser = parse_policy_type)]
     pub policy_type: Option<PolicyType>,
+    #[command(flatten)]
+    pub risk: RiskArgs,
     /// Files, directories (searched recursively for JSON policies, CloudFormation/SAM templates
     /// and Terraform files), or `-` for stdin.
     #[arg(required = true)]
@@ -44,13 +47,85 @@ fn parse_policy_type(s: &str) -> Result<PolicyType, String> {
     s.parse()
 }
 
+/// The risk findings' settings on the command line, over the configuration's.
+#[derive(Args, Clone, Default)]
+pub struct RiskArgs {
+    /// Turn risk categories on whatever the configuration says: `all`, or a comma-separated
+    /// list of kinds (`data-exfiltration,resource-exposure`).
+    #[arg(long, value_name = "CATEGORIES", value_parser = parse_risk_kinds)]
+    pub risk: Option<RiskKinds>,
+    /// Actions no policy may grant, comma-separated (`'iam:*,s3:DeleteBucket'`), added to the
+    /// configuration's `[risk] forbid`.
+    #[arg(long, value_name = "ACTIONS", value_parser = parse_forbid_list)]
+    pub forbid: Vec<ForbidList>,
+}
+
+/// One `--forbid` value.
+#[derive(Clone)]
+pub struct ForbidList(pub Vec<Forbidden>);
+
+fn parse_forbid_list(s: &str) -> Result<ForbidList, String> {
+    risk::parse_forbidden(s).map(ForbidList)
+}
+
+/// `--risk`: every kind, or some.
+#[derive(Clone)]
+pub enum RiskKinds {
+    All,
+    Some(Vec<RiskKind>),
+}
+
+fn parse_risk_kinds(s: &str) -> Result<RiskKinds, String> {
+    if s.trim().eq_ignore_ascii_case("all") {
+        return Ok(RiskKinds::All);
+    }
+    s.split(',')
+        .map(|k| {
+            RiskKind::parse(k).ok_or_else(|| {
+                let known: Vec<&str> = RiskKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!(
+                    "unknown risk category `{}`; expected `all` or some of {}",
+                    k.trim(),
+                    known.join(", ")
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(RiskKinds::Some)
+}
+
+impl RiskArgs {
+    /// `config` with the command line's risk settings on top (the same `Arc` when none).
+    pub(super) fn apply(&self, config: Arc<Config>) -> Arc<Config> {
+        if self.risk.is_none() && self.forbid.is_empty() {
+            return config;
+        }
+        let mut config = (*config).clone();
+        let kinds = match &self.risk {
+            Some(RiskKinds::All) => {
+                config.risk_all = Some(true);
+                RiskKind::ALL.to_vec()
+            }
+            Some(RiskKinds::Some(kinds)) => kinds.clone(),
+            None => Vec::new(),
+        };
+        for kind in kinds {
+            config.checks.insert(kind.code(), CheckSetting::On);
+        }
+        config
+            .forbid
+            .extend(self.forbid.iter().flat_map(|l| l.0.iter().cloned()));
+        Arc::new(config)
+    }
+}
+
 pub fn run(args: &CheckArgs) -> u8 {
     let inputs = inputs::collect(&args.paths);
     let configs = Configs::default();
     let reports: Vec<FileReport> = inputs
         .into_par_iter()
         .map(|input| {
-            let config = configs.for_input(&input.display);
+            let config = args.risk.apply(configs.for_input(&input.display));
             check_one(input, args.policy_type, &config)
         })
         .collect();
@@ -146,6 +221,7 @@ impl Configs {
 
 fn check_one(input: Input, policy_type: Option<PolicyType>, config: &Config) -> FileReport {
     let _catalog = catalog::project_scope(config.catalog);
+    let _risk = risk::scope(Arc::new(config.risk_settings()));
     let outcome = match input.source {
         Source::Unreadable(why) => Outcome::Unreadable {
             why,

@@ -10,4 +10,5 @@ pub mod output;
 pub mod policies;
 pub mod report;
 pub mod simulate;
+pub mod summary;
 pub mod test;

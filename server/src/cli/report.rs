@@ -5,6 +5,7 @@ use crate::position::{self, Encoding};
 use annotate_snippets::{Level, Renderer, Snippet};
 use iam_policy::catalog::SourceInfo;
 use iam_policy::policy_type::TypeSource;
+use iam_policy::risk::RiskDetail;
 use iam_policy::{Finding, PolicyType, Severity, Span};
 use ropey::Rope;
 use serde_json::{Value, json};
@@ -211,7 +212,7 @@ pub fn json(reports: &[FileReport]) -> Value {
                     let (pointer, policy_range) = policy.pointer_and_range(text);
                     let (policy_type, type_source) = (policy.policy_type, policy.type_source);
                     for f in &policy.findings {
-                        all.push(json!({
+                        let mut finding = json!({
                             "path": report.path,
                             "code": f.code,
                             "severity": f.severity.level(),
@@ -224,7 +225,12 @@ pub fn json(reports: &[FileReport]) -> Value {
                             "policyPointer": pointer,
                             "policyByteRange": policy_range,
                             "docs": docs_url(f.code),
-                        }));
+                        });
+                        if let (Some(risk), Some(obj)) = (&f.risk, finding.as_object_mut()) {
+                            obj.insert("category".into(), json!("risk"));
+                            obj.insert("risk".into(), risk_json(risk));
+                        }
+                        all.push(finding);
                     }
                 }
             }
@@ -244,6 +250,15 @@ pub fn json(reports: &[FileReport]) -> Value {
         }
     }
     Value::Array(all)
+}
+
+/// A risk finding's `"risk"` object: `{kind, method, actions}` (`method` only for escalation).
+pub fn risk_json(risk: &RiskDetail) -> Value {
+    let mut out = json!({"kind": risk.kind.as_str(), "actions": risk.actions});
+    if let (Some(method), Some(obj)) = (risk.method, out.as_object_mut()) {
+        obj.insert("method".into(), json!(method));
+    }
+    out
 }
 
 pub fn type_source_name(source: TypeSource) -> &'static str {
@@ -299,6 +314,12 @@ pub fn sarif(reports: &[FileReport]) -> Value {
                     });
                     if let (Some(i), Some(obj)) = (rule_index(f.code), result.as_object_mut()) {
                         obj.insert("ruleIndex".into(), json!(i));
+                    }
+                    if let (Some(risk), Some(obj)) = (&f.risk, result.as_object_mut()) {
+                        obj.insert(
+                            "properties".into(),
+                            json!({"category": "risk", "risk": risk_json(risk)}),
+                        );
                     }
                     results.push(result);
                 }
