@@ -69,9 +69,13 @@ fn file_uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// The diff lenses of `uri` (each policy also has a summary lens, tested in `lsp_risk.rs`).
 fn lenses(server: &mut TestServer, uri: &str) -> Vec<Value> {
     let id = server.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
-    server.result(id).as_array().cloned().unwrap_or_default()
+    let all = server.result(id).as_array().cloned().unwrap_or_default();
+    all.into_iter()
+        .filter(|l| l["command"]["command"] == "iam-policy-ls.showDiff")
+        .collect()
 }
 
 fn titles(lenses: &[Value]) -> Vec<String> {

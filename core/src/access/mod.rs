@@ -73,11 +73,13 @@
 //! - Policy variables are unknown values: see `crate::glob`.
 
 mod actions;
+mod bound;
 mod condition;
 mod statement;
 mod summary;
 
 pub use actions::{ActionId, ActionPattern, ActionSet, expand};
+pub use bound::allowed_bound;
 pub use condition::{CALLER_KEYS, ConditionTest, Implication, conditions_imply};
 pub use statement::{
     Actions, PrincipalKind, PrincipalValue, Principals, ResourcePattern, Resources, StatementAccess,

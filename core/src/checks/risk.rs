@@ -200,10 +200,7 @@ fn check_of(kind: RiskKind) -> &'static Check {
 
 fn run(ctx: &Context<'_>, sink: &mut Sink) {
     let settings = risk::settings();
-    if !RiskKind::ALL
-        .iter()
-        .any(|k| settings.is_on(*k) && k.applies_to(ctx.policy_type))
-    {
+    if !risk::may_carry(ctx.policy, ctx.policy_type, &settings) {
         return;
     }
     let access = Access::new(ctx.policy, ctx.policy_type);

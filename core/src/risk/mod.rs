@@ -180,6 +180,50 @@ pub fn assess<'a>(access: &'a Access, settings: &RiskSettings) -> Vec<Risk<'a>> 
     out
 }
 
+/// Whether `policy` may carry a risk `settings` turns on, judged from the actions its `Allow`
+/// statements name and whether one names everyone as principal: the full access model is built
+/// only when it may. False means [`assess`] finds nothing.
+pub fn may_carry(policy: &crate::model::Policy<'_>, policy_type: PolicyType, settings: &RiskSettings) -> bool {
+    let on = |kind: RiskKind| settings.is_on(kind) && kind.applies_to(policy_type);
+    if !RiskKind::ALL.into_iter().any(on) {
+        return false;
+    }
+    if on(RiskKind::PublicAccess) && policy.statements.iter().any(names_everyone) {
+        return true;
+    }
+    let bound = crate::access::allowed_bound(policy);
+    let holds = |name: &&str| ActionId::named(name).is_some_and(|id| bound.contains(id));
+    let level = |wanted: &[crate::catalog::AccessLevel]| {
+        bound
+            .iter()
+            .any(|id| id.access_level().is_some_and(|l| wanted.contains(&l)))
+    };
+    (on(RiskKind::PrivilegeEscalation) && METHODS.iter().any(|m| m.actions.iter().all(holds)))
+        || (on(RiskKind::DataExfiltration) && DATA_EXFILTRATION_ACTIONS.iter().any(holds))
+        || (on(RiskKind::CredentialsExposure) && CREDENTIALS_EXPOSURE_ACTIONS.iter().any(holds))
+        || (on(RiskKind::ResourceExposure) && level(&[crate::catalog::AccessLevel::PermissionsManagement]))
+        || (on(RiskKind::InfrastructureModification)
+            && level(&[crate::catalog::AccessLevel::Write, crate::catalog::AccessLevel::Tagging]))
+        || (on(RiskKind::ForbiddenAccess)
+            && settings.forbid.iter().any(|f| {
+                let mut hit = crate::access::expand(&f.action);
+                hit.intersect_with(&bound);
+                !hit.is_empty()
+            }))
+}
+
+/// A `NotPrincipal`, or a `Principal` that names everyone (`"*"`, `{"AWS": "*"}`).
+fn names_everyone(st: &crate::model::Statement<'_>) -> bool {
+    use crate::model::Principal;
+    st.not_principal.is_some()
+        || st.principal.as_ref().is_some_and(|p| match p {
+            Principal::Bare { value, .. } => value.value == "*",
+            Principal::Map { entries, .. } => entries
+                .iter()
+                .any(|e| e.kind.value == "AWS" && e.values.iter().any(|v| v.value == "*")),
+        })
+}
+
 /// The escalation methods a policy allows, for the code lens and `summary` (whatever the
 /// settings say, for identity policies).
 pub fn escalations(access: &Access) -> Vec<Risk<'_>> {

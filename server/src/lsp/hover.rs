@@ -1,5 +1,5 @@
-//! `textDocument/hover`: the core explains the element under the cursor; here only positions are
-//! converted.
+//! `textDocument/hover`: the core explains the element under the cursor; on a policy's
+//! `Statement` key the policy's summary comes first. Here only positions are converted.
 
 use super::session::Session;
 use iam_policy::hover::{self, Context};
@@ -15,13 +15,27 @@ pub fn hover(session: &mut Session, params: &HoverParams) -> Option<Hover> {
                 policy_type: view.policy_type,
                 type_source: view.type_source,
             };
-            hover::hover(ctx, offset).map(|h| Hover {
+            let element = hover::hover(ctx, offset).map(|h| Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
                     value: h.markdown,
                 }),
                 range: Some(view.doc.range(h.span, view.encoding)),
-            })
+            });
+            let Some(mut summary) = super::summary_lens::hover(view, offset) else {
+                return element;
+            };
+            if let (
+                HoverContents::Markup(top),
+                Some(Hover {
+                    contents: HoverContents::Markup(below),
+                    ..
+                }),
+            ) = (&mut summary.contents, element)
+            {
+                top.value = format!("{}\n---\n\n{}", top.value, below.value);
+            }
+            Some(summary)
         })
         .flatten()
 }

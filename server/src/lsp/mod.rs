@@ -19,6 +19,7 @@ pub mod policy_tests;
 pub mod policy_type;
 pub mod session;
 mod stdio;
+pub mod summary_lens;
 pub mod symbols;
 pub mod transport;
 
@@ -236,8 +237,10 @@ impl LanguageServer for Backend {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let uri = &params.text_document.uri;
         let mut session = self.session();
+        // A test file's run lenses; a policy's summary, then what it grants beyond HEAD.
         Ok(session.code_lenses(uri).or_else(|| {
-            let lenses = diff_lens::code_lenses(&mut session, uri);
+            let mut lenses = summary_lens::code_lenses(&mut session, uri).unwrap_or_default();
+            lenses.extend(diff_lens::code_lenses(&mut session, uri));
             (!lenses.is_empty()).then_some(lenses)
         }))
     }

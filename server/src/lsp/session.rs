@@ -515,6 +515,10 @@ impl Session {
         self.config_for_dir.clear();
         self.configs.clear();
         self.fallback = None;
+        // Templates' cached findings were made under the old settings (risk, catalog).
+        for entry in self.documents.values() {
+            *entry.doc.template_cache.borrow_mut() = analysis::TemplateCache::default();
+        }
     }
 
     /// Diagnostics for every open document that gets them.
@@ -698,6 +702,7 @@ impl Session {
             Kind::Policy | Kind::Json | Kind::Yaml | Kind::Terraform => {
                 let config = self.config_for(path.as_deref(), messages);
                 let _catalog = iam_policy::catalog::project_scope(config.catalog);
+                let _risk = iam_policy::risk::scope(Arc::new(config.risk_settings()));
                 let entry = self.documents.get_mut(key)?;
                 if entry.is_large() {
                     let check = self.large_check(key, kind, config);
