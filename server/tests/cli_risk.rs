@@ -276,3 +276,19 @@ fn summary_ends_quietly_on_a_closed_pipe_and_reports_unreadable_files() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-policy.json"));
 }
+
+#[test]
+fn the_readme_shows_real_summary_output() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme.find("<!-- summary-example:start -->").expect("start marker");
+    let end = readme.find("<!-- summary-example:end -->").expect("end marker");
+    let block = &readme[start..end];
+    let command = "$ iam-policy-ls summary tests/fixtures/risk/escalation.json\n";
+    let shown = block
+        .split_once(command)
+        .and_then(|(_, rest)| rest.rsplit_once("```"))
+        .map(|(output, _)| output)
+        .expect("a text block with the command");
+    let out = run(&["summary", "tests/fixtures/risk/escalation.json"]);
+    assert_eq!(shown, String::from_utf8_lossy(&out.stdout));
+}
