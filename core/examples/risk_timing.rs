@@ -39,7 +39,12 @@ fn time(runs: usize, mut f: impl FnMut()) -> (f64, f64) {
         })
         .collect();
     samples.sort_by(f64::total_cmp);
-    let at = |q: f64| samples.get(((samples.len() - 1) as f64 * q).round() as usize).copied().unwrap_or(0.0);
+    let at = |q: f64| {
+        samples
+            .get(((samples.len() - 1) as f64 * q).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
     (at(0.5), at(0.99))
 }
 
@@ -59,7 +64,10 @@ fn main() {
         .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
         .collect();
     if inputs.is_empty() {
-        let readonly = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/aws-managed/ReadOnlyAccess.json");
+        let readonly = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/corpus/aws-managed/ReadOnlyAccess.json"
+        );
         inputs.push((format!("1 KB policy ({} bytes)", ONE_KB.len()), ONE_KB.to_owned()));
         if let Ok(text) = std::fs::read_to_string(readonly) {
             inputs.push((format!("ReadOnlyAccess.json ({} bytes)", text.len()), text));
@@ -89,8 +97,14 @@ fn main() {
             std::hint::black_box(analyze_text(text, options));
         });
         println!("{name}");
-        println!("  risk, default settings  {m1:>8.3} / {p1:>8.3}   ({} findings)", found.0);
-        println!("  risk, every category    {m2:>8.3} / {p2:>8.3}   ({} findings)", found.1);
+        println!(
+            "  risk, default settings  {m1:>8.3} / {p1:>8.3}   ({} findings)",
+            found.0
+        );
+        println!(
+            "  risk, every category    {m2:>8.3} / {p2:>8.3}   ({} findings)",
+            found.1
+        );
         println!("  whole analysis          {m3:>8.3} / {p3:>8.3}");
     }
 }

@@ -3,6 +3,7 @@
 //! services × access levels table. The core computes both ([`Overview`]); here only the
 //! range is converted.
 
+use super::large::LARGE_DOCUMENT;
 use super::session::{PolicyView, Session};
 use iam_policy::Span;
 use iam_policy::access::Access;
@@ -27,11 +28,13 @@ fn overview(view: &PolicyView<'_>) -> (Overview, Span) {
     (Overview::new(&access), anchor(view, &policy))
 }
 
-/// One lens per policy of the document; `None` for documents without policies.
+/// One lens per policy of the document; `None` for documents without policies, and for
+/// large documents, which are only quick-checked (see `super::large`).
 pub fn code_lenses(session: &mut Session, uri: &Uri) -> Option<Vec<CodeLens>> {
     session.with_policies(uri, |views| {
         views
             .iter()
+            .filter(|view| view.doc.text().len() <= LARGE_DOCUMENT)
             .map(|view| {
                 let (overview, at) = overview(view);
                 CodeLens {
@@ -51,6 +54,9 @@ pub fn code_lenses(session: &mut Session, uri: &Uri) -> Option<Vec<CodeLens>> {
 
 /// The summary table when `offset` is on a policy's `Statement` key (the lens's range).
 pub fn hover(view: &PolicyView<'_>, offset: usize) -> Option<Hover> {
+    if view.doc.text().len() > LARGE_DOCUMENT {
+        return None;
+    }
     let policy = Policy::from_json(view.json);
     let at = anchor(view, &policy);
     if offset < at.start || offset > at.end || at.is_empty() {
