@@ -84,6 +84,9 @@ pub struct Config {
     pub inlay_access_level: Option<bool>,
     /// `catalog`: the IAM catalog to check with instead of the embedded one.
     pub catalog: Option<&'static Catalog>,
+    /// `[diff] diagnostics`: in the editor, diagnostics on statements that grant access the
+    /// file's version at git's HEAD did not (off by default).
+    pub diff_diagnostics: Option<bool>,
     /// `[risk] all`: every risk category on.
     pub risk_all: Option<bool>,
     /// `[risk] forbid`: access no policy may grant.
@@ -101,10 +104,12 @@ struct Raw {
     policy_types: Option<Entries<toml::Value>>,
     catalog: Option<Spanned<toml::Value>>,
     risk: Option<Entries<toml::Value>>,
+    diff: Option<Spanned<toml::Value>>,
 }
 
 const KNOWN_KEYS: &[&str] = &[
     "risk",
+    "diff",
     "policy-type",
     "checks",
     "policy-types",
@@ -171,7 +176,7 @@ impl Config {
                         errors.push(ConfigError {
                             span: span_of(&key),
                             message: format!(
-                                "unknown key `{}`; expected one of `policy-type`, `catalog`, `[checks]`, `[policy-types]`, `[inlay-hints]`, `[risk]`",
+                                "unknown key `{}`; expected one of `policy-type`, `catalog`, `[checks]`, `[policy-types]`, `[inlay-hints]`, `[risk]`, `[diff]`",
                                 key.get_ref()
                             ),
                         });
@@ -293,6 +298,16 @@ impl Config {
                 }),
             }
         }
+        if let Some(diff) = &raw.diff {
+            match diff.get_ref().get("diagnostics") {
+                Some(toml::Value::Boolean(b)) => config.diff_diagnostics = Some(*b),
+                None if diff.get_ref().is_table() => {}
+                _ => errors.push(ConfigError {
+                    span: span_of(diff),
+                    message: "[diff]: expected `diagnostics = true|false`".to_owned(),
+                }),
+            }
+        }
         (config, errors)
     }
 
@@ -326,6 +341,7 @@ impl Config {
             policy_types,
             inlay_access_level: over.inlay_access_level.or(self.inlay_access_level),
             catalog: over.catalog.or(self.catalog),
+            diff_diagnostics: over.diff_diagnostics.or(self.diff_diagnostics),
             risk_all: over.risk_all.or(self.risk_all),
             forbid: over.forbid.iter().chain(&self.forbid).cloned().collect(),
         }

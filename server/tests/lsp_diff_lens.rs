@@ -168,3 +168,52 @@ fn no_lens_outside_a_git_repository() {
     assert_eq!(lenses(&mut server, &uri), Vec::<Value>::new());
     assert!(server.shutdown().success());
 }
+
+fn codes(published: &Value) -> Vec<String> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn statements_that_grant_new_access_get_a_diagnostic_when_the_project_asks() {
+    let dir = scratch("diagnostics");
+    std::fs::write(dir.join("reader.json"), COMMITTED).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "first"]);
+    let widened = COMMITTED.replace("\"s3:GetObject\"", "[\"s3:GetObject\", \"s3:PutObject\"]");
+    let uri = file_uri(&dir.join("reader.json"));
+
+    // Off by default.
+    let mut server = TestServer::start();
+    server.open(&uri, "iam-policy", 1, &widened);
+    assert!(!codes(&server.diagnostics(&uri)).contains(&"NEW_ACCESS".to_owned()));
+    assert!(server.shutdown().success());
+
+    std::fs::write(dir.join(".iam-policy-ls.toml"), "[diff]\ndiagnostics = true\n").unwrap();
+    let mut server = TestServer::start();
+    server.open(&uri, "iam-policy", 1, &widened);
+    let published = server.diagnostics(&uri);
+    let new_access: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "NEW_ACCESS")
+        .collect();
+    assert_eq!(new_access.len(), 1, "{published}");
+    let message = new_access[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("s3:PutObject") && !message.contains("s3:GetObject"),
+        "{message}"
+    );
+    // On the statement that grants it (line 2 of the policy).
+    assert_eq!(new_access[0]["range"]["start"]["line"], 2);
+    // Back to what HEAD has: nothing new.
+    server.change_full(&uri, 2, COMMITTED);
+    assert!(!codes(&server.diagnostics(&uri)).contains(&"NEW_ACCESS".to_owned()));
+    assert!(server.shutdown().success());
+}

@@ -10,12 +10,16 @@ use crate::cli::diff::{Comparison, Side};
 use iam_policy::PolicyType;
 use iam_policy::access::Access;
 use iam_policy::diff::diff;
-use iam_policy::host::{self, Contents};
+use iam_policy::diff::{Change, ChangeKind};
+use iam_policy::host::{self, Contents, EmbeddedPolicy};
+use iam_policy::json::JsonDocument;
 use iam_policy::model::Policy;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use tower_lsp_server::ls_types::{CodeLens, Command as LspCommand, Uri};
+use tower_lsp_server::ls_types::{
+    CodeLens, Command as LspCommand, Diagnostic, DiagnosticSeverity, NumberOrString, Uri,
+};
 
 /// The command of the lens: arguments are the document's URI and the policy's pointer.
 pub const SHOW_COMMAND: &str = "iam-policy-ls.showDiff";
@@ -88,46 +92,66 @@ fn read_at_head(path: &Path) -> AtHead {
     }
 }
 
-/// The policy of HEAD's text that stands where `view`'s does: the whole file, or the embedded
+/// One policy of an open document.
+pub struct Target<'a> {
+    /// The document's text.
+    pub text: &'a str,
+    pub json: &'a JsonDocument,
+    pub embedded: Option<&'a EmbeddedPolicy>,
+    pub policy_type: PolicyType,
+}
+
+impl<'a> Target<'a> {
+    fn of(view: &PolicyView<'a>) -> Target<'a> {
+        Target {
+            text: view.doc.text(),
+            json: view.json,
+            embedded: view.embedded,
+            policy_type: view.policy_type,
+        }
+    }
+
+    fn pointer(&self) -> String {
+        self.embedded.map(|e| e.pointer.clone()).unwrap_or_default()
+    }
+}
+
+/// The policy of HEAD's text that stands where `target` does: the whole file, or the embedded
 /// policy with the same pointer. `None` when HEAD has no such policy (a new one).
-fn old_access(old_text: &str, name: &str, view: &PolicyView<'_>) -> Option<Access> {
-    match view.embedded {
-        None => Some(Access::from_text(old_text, Some(view.policy_type))),
+fn old_access(old_text: &str, name: &str, target: &Target<'_>) -> Option<Access> {
+    match target.embedded {
+        None => Some(Access::from_text(old_text, Some(target.policy_type))),
         Some(embedded) => match host::read(Some(name), old_text) {
             Contents::Host(_, found) => found
                 .policies
                 .iter()
                 .find(|p| p.pointer == embedded.pointer)
-                .map(|p| Access::new(&Policy::from_json(&p.json), view.policy_type)),
+                .map(|p| Access::new(&Policy::from_json(&p.json), target.policy_type)),
             _ => None,
         },
     }
 }
 
-fn new_access(view: &PolicyView<'_>) -> Access {
-    Access::new(&Policy::from_json(view.json), view.policy_type)
-}
-
 /// The comparison of one policy of an open document with HEAD, as the CLI reports it.
-fn compare(view: &PolicyView<'_>, path: &Path, at_head: &AtHead) -> Option<Comparison> {
+fn compare(target: &Target<'_>, path: &Path, at_head: &AtHead) -> Option<Comparison> {
     let name = path.to_string_lossy();
-    let pointer = view.embedded.map(|e| e.pointer.clone()).unwrap_or_default();
-    let empty = || Access::from_text("{}", Some(view.policy_type));
+    let pointer = target.pointer();
+    let empty = || Access::from_text("{}", Some(target.policy_type));
     let (old, old_side) = match at_head {
         AtHead::NoRepository => return None,
         AtHead::Untracked => (empty(), None),
-        AtHead::Text(text) => match old_access(text, &name, view) {
+        AtHead::Text(text) => match old_access(text, &name, target) {
             Some(access) => (
                 access,
-                Some(side(&format!("{name}@HEAD"), &pointer, text, view.policy_type)),
+                Some(side(&format!("{name}@HEAD"), &pointer, text, target.policy_type)),
             ),
             None => (empty(), None),
         },
     };
-    let new = new_access(view);
+    let new = Access::new(&Policy::from_json(target.json), target.policy_type);
     Some(Comparison {
         old: old_side,
-        new: Some(side(&name, &pointer, view.doc.text(), view.policy_type)),
+        new: Some(side(&name, &pointer, target.text, target.policy_type)),
         diff: diff(&old, &new),
     })
 }
@@ -155,7 +179,7 @@ pub fn code_lenses(session: &mut Session, uri: &Uri) -> Vec<CodeLens> {
             views
                 .iter()
                 .filter_map(|view| {
-                    let comparison = compare(view, &path, &at_head)?;
+                    let comparison = compare(&Target::of(view), &path, &at_head)?;
                     let title = match &comparison.old {
                         Some(_) => format!("vs HEAD: {}", comparison.diff.headline()),
                         None => format!("new since HEAD: {}", comparison.diff.headline()),
@@ -188,8 +212,77 @@ pub fn report(session: &mut Session, uri: &Uri, pointer: &str) -> Option<String>
             let view = views
                 .iter()
                 .find(|v| v.embedded.map_or("", |e| e.pointer.as_str()) == pointer)?;
-            let comparison = compare(view, &path, &at_head)?;
+            let comparison = compare(&Target::of(view), &path, &at_head)?;
             Some(crate::cli::diff::human_report(&comparison))
         })
         .flatten()
+}
+
+/// The code of a diagnostic on a statement that grants access HEAD's version did not.
+pub const NEW_ACCESS: &str = "NEW_ACCESS";
+/// ... or may grant it (conditions that cannot be compared).
+pub const MAY_GRANT_NEW_ACCESS: &str = "MAY_GRANT_NEW_ACCESS";
+
+/// Diagnostics (setting `diff-diagnostics`, off by default) on the statements of `target` that
+/// grant access its version at HEAD did not: one per way, at the first statement granting it.
+pub fn new_access_diagnostics(
+    target: &Target<'_>,
+    path: &Path,
+    at_head: &AtHead,
+    rope: &ropey::Rope,
+    encoding: crate::position::Encoding,
+) -> Vec<Diagnostic> {
+    let Some(comparison) = compare(target, path, at_head) else {
+        return Vec::new();
+    };
+    comparison
+        .diff
+        .added
+        .iter()
+        .filter_map(|change| {
+            let statement = change.statements.first()?;
+            let (severity, code) = if change.certain {
+                (DiagnosticSeverity::WARNING, NEW_ACCESS)
+            } else {
+                (DiagnosticSeverity::INFORMATION, MAY_GRANT_NEW_ACCESS)
+            };
+            Some(Diagnostic {
+                range: super::document::range(rope, statement.span, encoding),
+                severity: Some(severity),
+                code: Some(NumberOrString::String(code.to_owned())),
+                source: Some(super::diagnostics::SOURCE.to_owned()),
+                message: describe(change),
+                ..Diagnostic::default()
+            })
+        })
+        .collect()
+}
+
+/// What one new-access item grants, in a sentence.
+fn describe(change: &Change) -> String {
+    let names: Vec<String> = change.actions.iter().take(5).map(|a| a.full_name()).collect();
+    let more = change.actions.len().saturating_sub(names.len());
+    let actions = match (names.is_empty(), more) {
+        (true, _) => "its actions".to_owned(),
+        (false, 0) => names.join(", "),
+        (false, n) => format!("{} and {n} more", names.join(", ")),
+    };
+    let example = |e: &Option<String>| e.as_ref().map(|e| format!(" (e.g. {e})")).unwrap_or_default();
+    match &change.kind {
+        ChangeKind::Actions => format!("grants actions its version at HEAD does not: {actions}"),
+        ChangeKind::Resources { example: e } => {
+            format!("grants {actions} on resources beyond its version at HEAD{}", example(e))
+        }
+        ChangeKind::Principals { example: e } => {
+            format!("trusts principals its version at HEAD does not{}", example(e))
+        }
+        ChangeKind::Conditions { .. } if change.certain => {
+            format!("grants {actions} under looser conditions than its version at HEAD")
+        }
+        ChangeKind::Conditions { .. } => {
+            format!("may grant new access to {actions}: its conditions cannot be compared with HEAD's")
+        }
+        ChangeKind::Deny => format!("a Deny of its version at HEAD is gone or narrower: {actions} allowed again"),
+        ChangeKind::UnknownAction { pattern } => format!("grants {pattern}, which its version at HEAD did not"),
+    }
 }

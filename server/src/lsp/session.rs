@@ -4,6 +4,7 @@
 //! before it can be interleaved with another.
 
 use super::diagnostics;
+use super::diff_lens;
 use super::document::Document;
 use super::large::{self, Holds, LargeCheck};
 use super::policy_tests::{self, Parsed, PolicyTests};
@@ -703,6 +704,15 @@ impl Session {
                 let config = self.config_for(path.as_deref(), messages);
                 let _catalog = iam_policy::catalog::project_scope(config.catalog);
                 let _risk = iam_policy::risk::scope(Arc::new(config.risk_settings()));
+                // `[diff] diagnostics`: the file at git's HEAD, to compare each policy with.
+                let at_head = match (config.diff_diagnostics, path.as_deref()) {
+                    (Some(true), Some(p)) => Some((p.to_path_buf(), self.head_texts.get(p).clone())),
+                    _ => None,
+                };
+                let new_access = |target: diff_lens::Target<'_>, doc: &Document| match &at_head {
+                    Some((p, head)) => diff_lens::new_access_diagnostics(&target, p, head, doc.rope(), encoding),
+                    None => Vec::new(),
+                };
                 let entry = self.documents.get_mut(key)?;
                 if entry.is_large() {
                     let check = self.large_check(key, kind, config);
@@ -722,7 +732,7 @@ impl Session {
                         let mut cache = doc.template_cache.borrow_mut();
                         analysis::analyze_template(doc.text(), &found.policies, options, &mut cache)
                     };
-                    for mut result in results {
+                    for (mut result, embedded) in results.into_iter().zip(&found.policies) {
                         config.apply(&mut result.findings);
                         diagnostics.extend(
                             result
@@ -730,6 +740,13 @@ impl Session {
                                 .iter()
                                 .map(|f| diagnostics::to_diagnostic(f, doc.rope(), &entry.uri, encoding)),
                         );
+                        let target = diff_lens::Target {
+                            text: doc.text(),
+                            json: &embedded.json,
+                            embedded: Some(embedded),
+                            policy_type: result.policy_type,
+                        };
+                        diagnostics.extend(new_access(target, doc));
                     }
                     if let Some(p) = path.as_deref() {
                         diagnostics.extend(
@@ -773,6 +790,13 @@ impl Session {
                     .iter()
                     .map(|f| diagnostics::to_diagnostic(f, doc.rope(), &entry.uri, encoding))
                     .collect();
+                let target = diff_lens::Target {
+                    text: doc.text(),
+                    json,
+                    embedded: None,
+                    policy_type: result.policy_type,
+                };
+                diagnostics.extend(new_access(target, doc));
                 if let Some(p) = path.as_deref() {
                     diagnostics.extend(
                         self.tests
