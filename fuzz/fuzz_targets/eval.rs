@@ -11,11 +11,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (request_text, policy_text) = text.split_once('\0').unwrap_or((text, ""));
-    let mut loader = |path: &str| -> Result<(String, String), String> {
+    let mut loader = |path: &str| -> Result<(String, std::sync::Arc<str>), String> {
         if path.is_empty() {
             Err("no such file".to_owned())
         } else {
-            Ok((path.to_owned(), policy_text.to_owned()))
+            Ok((path.to_owned(), policy_text.into()))
         }
     };
     let Ok(loaded) = input::load(request_text, "request.json", &mut loader) else {
