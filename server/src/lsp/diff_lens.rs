@@ -17,6 +17,7 @@ use iam_policy::model::Policy;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use tower_lsp_server::ls_types::{
     CodeLens, Command as LspCommand, Diagnostic, DiagnosticSeverity, NumberOrString, Uri,
 };
@@ -34,17 +35,49 @@ pub enum AtHead {
     Text(String),
 }
 
+/// HEAD's version of one file, and its policies as read for comparison: HEAD does not change
+/// while the user types, so each is parsed once, not on every keystroke.
+#[derive(Debug)]
+pub struct Head {
+    pub at_head: AtHead,
+    /// (pointer, policy type) -> HEAD's policy there, `None` when HEAD has none.
+    olds: Mutex<HashMap<OldKey, Option<Arc<Access>>>>,
+}
+
+/// A policy's place in the file (its pointer) and the type it is read as.
+type OldKey = (String, PolicyType);
+
+impl Head {
+    /// HEAD's policy where `target` stands (see [`old_access`]), parsed on first use.
+    fn old(&self, name: &str, target: &Target<'_>) -> Option<Arc<Access>> {
+        let AtHead::Text(text) = &self.at_head else {
+            return None;
+        };
+        let key = (target.pointer(), target.policy_type);
+        let mut olds = self.olds.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        olds.entry(key)
+            .or_insert_with(|| old_access(text, name, target).map(Arc::new))
+            .clone()
+    }
+}
+
 /// HEAD's version of each file a lens was asked for.
 #[derive(Debug, Default)]
 pub struct HeadTexts {
-    texts: HashMap<PathBuf, AtHead>,
+    texts: HashMap<PathBuf, Arc<Head>>,
 }
 
 impl HeadTexts {
-    pub fn get(&mut self, path: &Path) -> &AtHead {
+    pub fn get(&mut self, path: &Path) -> Arc<Head> {
         self.texts
             .entry(path.to_path_buf())
-            .or_insert_with(|| read_at_head(path))
+            .or_insert_with(|| {
+                Arc::new(Head {
+                    at_head: read_at_head(path),
+                    olds: Mutex::default(),
+                })
+            })
+            .clone()
     }
 
     /// Reads HEAD again next time (the document was reopened).
@@ -133,14 +166,14 @@ fn old_access(old_text: &str, name: &str, target: &Target<'_>) -> Option<Access>
 }
 
 /// The comparison of one policy of an open document with HEAD, as the CLI reports it.
-fn compare(target: &Target<'_>, path: &Path, at_head: &AtHead) -> Option<Comparison> {
+fn compare(target: &Target<'_>, path: &Path, head: &Head) -> Option<Comparison> {
     let name = path.to_string_lossy();
     let pointer = target.pointer();
-    let empty = || Access::from_text("{}", Some(target.policy_type));
-    let (old, old_side) = match at_head {
+    let empty = || Arc::new(Access::from_text("{}", Some(target.policy_type)));
+    let (old, old_side) = match &head.at_head {
         AtHead::NoRepository => return None,
         AtHead::Untracked => (empty(), None),
-        AtHead::Text(text) => match old_access(text, &name, target) {
+        AtHead::Text(text) => match head.old(&name, target) {
             Some(access) => (
                 access,
                 Some(side(&format!("{name}@HEAD"), &pointer, text, target.policy_type)),
@@ -170,8 +203,8 @@ pub fn code_lenses(session: &mut Session, uri: &Uri) -> Vec<CodeLens> {
     let Some(path) = session.document(uri).and_then(|d| d.path.clone()) else {
         return Vec::new();
     };
-    let at_head = session.head_texts.get(&path).clone();
-    if matches!(at_head, AtHead::NoRepository) {
+    let head = session.head_texts.get(&path);
+    if matches!(head.at_head, AtHead::NoRepository) {
         return Vec::new();
     }
     session
@@ -179,7 +212,7 @@ pub fn code_lenses(session: &mut Session, uri: &Uri) -> Vec<CodeLens> {
             views
                 .iter()
                 .filter_map(|view| {
-                    let comparison = compare(&Target::of(view), &path, &at_head)?;
+                    let comparison = compare(&Target::of(view), &path, &head)?;
                     let title = match &comparison.old {
                         Some(_) => format!("vs HEAD: {}", comparison.diff.headline()),
                         None => format!("new since HEAD: {}", comparison.diff.headline()),
@@ -206,13 +239,13 @@ pub fn code_lenses(session: &mut Session, uri: &Uri) -> Vec<CodeLens> {
 /// The whole comparison of the policy at `pointer` with HEAD, for the lens's command.
 pub fn report(session: &mut Session, uri: &Uri, pointer: &str) -> Option<String> {
     let path = session.document(uri)?.path.clone()?;
-    let at_head = session.head_texts.get(&path).clone();
+    let head = session.head_texts.get(&path);
     session
         .with_policies(uri, |views| {
             let view = views
                 .iter()
                 .find(|v| v.embedded.map_or("", |e| e.pointer.as_str()) == pointer)?;
-            let comparison = compare(&Target::of(view), &path, &at_head)?;
+            let comparison = compare(&Target::of(view), &path, &head)?;
             Some(crate::cli::diff::human_report(&comparison))
         })
         .flatten()
@@ -228,11 +261,11 @@ pub const MAY_GRANT_NEW_ACCESS: &str = "MAY_GRANT_NEW_ACCESS";
 pub fn new_access_diagnostics(
     target: &Target<'_>,
     path: &Path,
-    at_head: &AtHead,
+    head: &Head,
     rope: &ropey::Rope,
     encoding: crate::position::Encoding,
 ) -> Vec<Diagnostic> {
-    let Some(comparison) = compare(target, path, at_head) else {
+    let Some(comparison) = compare(target, path, head) else {
         return Vec::new();
     };
     comparison

@@ -706,7 +706,7 @@ impl Session {
                 let _risk = iam_policy::risk::scope(Arc::new(config.risk_settings()));
                 // `[diff] diagnostics`: the file at git's HEAD, to compare each policy with.
                 let at_head = match (config.diff_diagnostics, path.as_deref()) {
-                    (Some(true), Some(p)) => Some((p.to_path_buf(), self.head_texts.get(p).clone())),
+                    (Some(true), Some(p)) => Some((p.to_path_buf(), self.head_texts.get(p))),
                     _ => None,
                 };
                 let new_access = |target: diff_lens::Target<'_>, doc: &Document| match &at_head {
